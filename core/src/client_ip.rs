@@ -1,0 +1,1 @@
+//! Client address resolution (stub: being written).

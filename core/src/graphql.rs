@@ -1,0 +1,1 @@
+//! GraphQL operation detection (stub: being written).

@@ -1,0 +1,1 @@
+//! Path normalisation (stub: being written).

@@ -1,0 +1,1 @@
+//! SQL statement classification (stub: being written).
