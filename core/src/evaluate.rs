@@ -1,0 +1,107 @@
+//! The pipeline, in one place: request view → normalised path and client address → intent →
+//! policy rules → verdict. Screening plugs in after the lockdown rules.
+
+use crate::classify::{classify, Malformed, Surfaces};
+use crate::client_ip;
+use crate::path_api::{self as path, PathFlags};
+use crate::policy::{Mode, OnMalformed, Policy};
+use crate::request::Request;
+use crate::response::choose_format;
+use crate::time::Timestamp;
+use crate::verdict::{Action, AllowedBy, Reason, Verdict};
+
+impl Policy {
+    /// Decides what to do with `req` now.
+    ///
+    /// ```
+    /// use qila::{Policy, Request, Action};
+    /// let policy = Policy::default(); // read-only
+    /// let v = policy.evaluate(&Request::new("POST", "/contact"));
+    /// assert_eq!(v.action(), Action::Block);
+    /// assert_eq!(v.reason().unwrap().code(), "write-in-lockdown");
+    /// ```
+    pub fn evaluate<'a>(&'a self, req: &Request<'a>) -> Verdict<'a> {
+        self.evaluate_at(req, Timestamp::now())
+    }
+
+    /// Decides what to do with `req` as if the time were `now` (for `until` and the audit
+    /// event's time).
+    pub fn evaluate_at<'a>(&'a self, req: &Request<'a>, now: Timestamp) -> Verdict<'a> {
+        let cfg = &self.config;
+        let mode = self.mode_at(now);
+
+        // 1. What is asked for, and by whom.
+        let path = path::normalize(req.path());
+        let headers = req.header_view();
+        let client = client_ip::resolve(req.peer_addr(), &headers, &cfg.proxy);
+        let p = path.as_str();
+
+        // 2. What it does.
+        let mut intent = classify(req, p, self);
+        if path.flags().contains(PathFlags::NUL) {
+            intent.malformed.get_or_insert(Malformed::NulInPath);
+        }
+        let admin = self.admin_paths.any(p, true);
+        if admin {
+            intent.surfaces.insert(Surfaces::ADMIN);
+        }
+
+        // 3. The rules, strongest first.
+        let mut allowed_by = None;
+        let refusal = if self.deny_paths.any(p, true) {
+            Some(Reason::DeniedPath)
+        } else if intent.malformed.is_some() && cfg.on_malformed == OnMalformed::Block {
+            Some(Reason::MalformedRequest)
+        } else if admin && !cfg.admin.allow.contains(client.ip) {
+            Some(Reason::AdminNetwork)
+        } else if !intent.write {
+            allowed_by = Some(AllowedBy::Read);
+            None
+        } else if mode == Mode::Open {
+            allowed_by = Some(AllowedBy::OpenMode);
+            None
+        } else {
+            let lock = &cfg.lockdown;
+            let ci = lock.case_insensitive;
+            if lock.exempt.any(p, ci) {
+                allowed_by = Some(AllowedBy::Exempt);
+                None
+            } else if intent.override_method.is_none()
+                && !intent.surfaces.contains(Surfaces::GRAPHQL)
+                && lock.safe_writes.iter().any(|s| s.matches(req.method(), p, ci))
+            {
+                allowed_by = Some(AllowedBy::SafeWrite);
+                None
+            } else if lock.writers.contains(client.ip) {
+                allowed_by = Some(AllowedBy::Writer);
+                None
+            } else {
+                Some(Reason::WriteInLockdown)
+            }
+        };
+
+        let action = match (refusal, mode) {
+            (None, _) => Action::Allow,
+            (Some(_), Mode::Monitor) => Action::Monitor,
+            (Some(_), _) => Action::Block,
+        };
+        let xhr = headers
+            .get("x-requested-with")
+            .is_some_and(|v| v.eq_ignore_ascii_case(b"XMLHttpRequest"));
+        let format = choose_format(headers.get("accept"), req.content_type(), xhr);
+        Verdict {
+            action,
+            reason: refusal,
+            mode,
+            intent,
+            client,
+            path,
+            allowed_by,
+            admin,
+            format,
+            time: now,
+            policy: self,
+            request: *req,
+        }
+    }
+}
