@@ -275,7 +275,10 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
 
     // Bodies.
     let content_type = req.content_type().unwrap_or("");
-    let body = req.body_bytes().unwrap_or(b"");
+    // `None` means the caller did not give the body: nothing in it can make the request read,
+    // and nothing in it is held against it.
+    let given = req.body_bytes();
+    let body = given.unwrap_or(b"");
     let graphql_path = policy.config.surfaces.graphql.any(path, true);
     let mut graphql_read = false;
     if media_is(content_type, "application/x-www-form-urlencoded") {
@@ -328,7 +331,7 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
         if json_has_password_key(body) {
             acc.intent.surfaces.insert(Surfaces::LOGIN);
         }
-        if graphql_path {
+        if graphql_path && given.is_some() {
             match graphql::classify_json(body) {
                 Some(Operation::Read) => graphql_read = true,
                 Some(Operation::Write) => acc.hard_write = true,
@@ -336,7 +339,7 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
                 None => {}
             }
         }
-    } else if media_is(content_type, "application/graphql") {
+    } else if media_is(content_type, "application/graphql") && given.is_some() {
         acc.intent.surfaces.insert(Surfaces::GRAPHQL);
         match std::str::from_utf8(body).map(graphql::classify_document) {
             Ok(Operation::Read) => graphql_read = true,

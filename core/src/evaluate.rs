@@ -3,7 +3,7 @@
 
 use crate::classify::{classify, Malformed, Surfaces};
 use crate::client_ip;
-use crate::path_api::{self as path, PathFlags};
+use crate::path::{self, PathFlags};
 use crate::policy::{Mode, OnMalformed, Policy};
 use crate::request::Request;
 use crate::response::choose_format;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::classify::{Intent, Malformed, Surfaces};
 use crate::client_ip::ClientAddr;
-use crate::path_api::NormalizedPath;
+use crate::path::NormalizedPath;
 use crate::policy::{Mode, Policy};
 use crate::request::Request;
 use crate::response::BodyFormat;
