@@ -342,8 +342,8 @@ fn policy_cmd(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
             println!(
                 "{file}: ok (mode {}, {} admin paths, {} denied paths, {} admin networks, {} writer networks)",
                 p.mode(),
-                p.admin_paths().0.len(),
-                p.deny_paths().0.len(),
+                p.admin_paths().len(),
+                p.deny_paths().len(),
                 c.admin.allow.entries().len(),
                 c.lockdown.writers.entries().len(),
             );

@@ -355,7 +355,7 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
     // GraphQL in the query string: on a GraphQL path any `query` parameter counts; elsewhere
     // only one that really is a mutation (an ordinary `?query=` search box is not GraphQL).
     if let Some(q) = query {
-        if graphql_path || memchr::memmem::find(q.as_bytes(), b"query").is_some() {
+        if graphql_path || q.contains('%') || memchr::memmem::find(q.as_bytes(), b"query").is_some() {
             match graphql::classify_query_string(q) {
                 Some(Operation::Write) => {
                     acc.intent.surfaces.insert(Surfaces::GRAPHQL);

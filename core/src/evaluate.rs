@@ -35,6 +35,9 @@ impl Policy {
         let headers = req.header_view();
         let client = client_ip::resolve(req.peer_addr(), &headers, &cfg.proxy);
         let p = path.as_str();
+        // When a proxy chain held something that is not an address, the address we have is a
+        // proxy's own: it never opens what is reserved for networks (admin, writers).
+        let trusted_client = !client.malformed;
 
         // 2. What it does.
         let mut intent = classify(req, p, self);
@@ -52,7 +55,7 @@ impl Policy {
             Some(Reason::DeniedPath)
         } else if intent.malformed.is_some() && cfg.on_malformed == OnMalformed::Block {
             Some(Reason::MalformedRequest)
-        } else if admin && !cfg.admin.allow.contains(client.ip) {
+        } else if admin && !(trusted_client && cfg.admin.allow.contains(client.ip)) {
             Some(Reason::AdminNetwork)
         } else if !intent.write {
             allowed_by = Some(AllowedBy::Read);
@@ -63,16 +66,20 @@ impl Policy {
         } else {
             let lock = &cfg.lockdown;
             let ci = lock.case_insensitive;
-            if lock.exempt.any(p, ci) {
+            // Rules that relax the lockdown never apply to a path that two servers could read
+            // differently (see `PathFlags::AMBIGUOUS`).
+            let clear_path = !path.flags().is_ambiguous();
+            if clear_path && lock.exempt.any(p, ci) {
                 allowed_by = Some(AllowedBy::Exempt);
                 None
-            } else if intent.override_method.is_none()
+            } else if clear_path
+                && intent.override_method.is_none()
                 && !intent.surfaces.contains(Surfaces::GRAPHQL)
                 && lock.safe_writes.iter().any(|s| s.matches(req.method(), p, ci))
             {
                 allowed_by = Some(AllowedBy::SafeWrite);
                 None
-            } else if lock.writers.contains(client.ip) {
+            } else if trusted_client && lock.writers.contains(client.ip) {
                 allowed_by = Some(AllowedBy::Writer);
                 None
             } else {

@@ -764,8 +764,9 @@ impl<'de> Visitor<'de> for ElementVisitor {
 /// decoded value becomes U+FFFD, which is not allowed outside a string, so such a document is
 /// usually invalid.
 ///
-/// A `GET` with a `query` parameter on an ordinary page (a search form) is not GraphQL: call this
-/// only for a GraphQL endpoint.
+/// The same function reads an `application/x-www-form-urlencoded` body, which some servers
+/// accept in place of a JSON body. A `GET` with a `query` parameter on an ordinary page (a
+/// search form) is not GraphQL: call this only for a GraphQL endpoint.
 pub fn classify_query_string(query: &str) -> Option<Operation> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut found: Option<Operation> = None;

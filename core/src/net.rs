@@ -66,7 +66,15 @@ impl NetList {
             }
         } else if trimmed.contains('/') {
             let net: IpNet = trimmed.parse().map_err(|_| err())?;
-            // Normalise IPv4-mapped IPv6 networks to IPv4 so they match mapped clients.
+            // An IPv4-mapped IPv6 network (`::ffff:10.0.0.0/104`) becomes the IPv4 network it
+            // spells, because addresses are compared in canonical (IPv4) form.
+            let net = match net {
+                IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.network().to_ipv4_mapped() {
+                    Some(v4) => IpNet::V4(Ipv4Net::new(v4, v6.prefix_len() - 96).map_err(|_| err())?),
+                    None => net,
+                },
+                other => other,
+            };
             self.nets.push(net.trunc());
         } else {
             let ip: IpAddr = trimmed.parse().map_err(|_| err())?;
@@ -145,6 +153,10 @@ mod tests {
         assert!(l.contains("2001:db8::1".parse().unwrap()));
         assert!(l.contains("::1".parse().unwrap()));
         assert!(!l.contains("203.0.113.1".parse().unwrap()));
+        let mapped = NetList::parse(&["::ffff:10.0.0.0/104"]).unwrap();
+        assert!(mapped.contains("10.2.3.4".parse().unwrap()));
+        assert!(mapped.contains("::ffff:10.2.3.4".parse().unwrap()));
+        assert!(!mapped.contains("11.0.0.1".parse().unwrap()));
     }
 
     #[test]

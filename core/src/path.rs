@@ -212,7 +212,10 @@ impl PathFlags {
 
     /// The flag with this kebab-case name, if there is one.
     pub fn from_name(name: &str) -> Option<PathFlags> {
-        Self::NAMED.iter().find(|(_, n)| *n == name).map(|(flag, _)| *flag)
+        Self::NAMED
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(flag, _)| *flag)
     }
 
     /// Every flag, each on its own, with its name (for documentation and tests).
@@ -363,58 +366,58 @@ pub fn is_under_ignore_case(path: &str, base: &str) -> bool {
     base.ends_with('/') || matches!(path.as_bytes().get(base.len()), None | Some(b'/'))
 }
 
-/// How the fast scan reads each byte: nothing to check, always slow, a separator, or the first
-/// byte of a possible look-alike (U+FF01..U+FF7F start with `EF BC`/`EF BD`; `∕` and `∖` with
-/// `E2 88`).
-const PLAIN: u8 = 0;
-const SLOW: u8 = 1;
-const SLASH: u8 = 2;
-const LEAD_EF: u8 = 3;
-const LEAD_E2: u8 = 4;
+/// What the fast scan needs to know about each byte, as bits.
+const ALWAYS_SLOW: u8 = 1; // `%`, `\`, `;`, NUL
+const SEPARATOR: u8 = 2; // `/`
+const DOT_OR_SPACE: u8 = 4; // `.`, ` `: a segment may not end with one
+const LOOK_ALIKE_LEAD: u8 = 8; // `EF`, `E2`: may start a fullwidth form, `∕` or `∖`
 
 static SCAN: [u8; 256] = {
-    let mut t = [PLAIN; 256];
-    t[b'%' as usize] = SLOW;
-    t[b'\\' as usize] = SLOW;
-    t[b';' as usize] = SLOW;
-    t[0] = SLOW;
-    t[b'/' as usize] = SLASH;
-    t[0xEF] = LEAD_EF;
-    t[0xE2] = LEAD_E2;
+    let mut t = [0; 256];
+    t[b'%' as usize] = ALWAYS_SLOW;
+    t[b'\\' as usize] = ALWAYS_SLOW;
+    t[b';' as usize] = ALWAYS_SLOW;
+    t[0] = ALWAYS_SLOW;
+    t[b'/' as usize] = SEPARATOR;
+    t[b'.' as usize] = DOT_OR_SPACE;
+    t[b' ' as usize] = DOT_OR_SPACE;
+    t[0xEF] = LOOK_ALIKE_LEAD;
+    t[0xE2] = LOOK_ALIKE_LEAD;
     t
 };
 
 /// The fast scan: true when `b` is already canonical, so [`normalize`] can borrow it.
+///
+/// One branch-free pass over the bytes (a table look-up and a few bit operations each): it
+/// looks for a byte that always needs work, and for a `/` right after `/`, `.` or a space (an
+/// empty segment, or a segment ending in a dot or a space). Only when it sees the first byte of
+/// a possible look-alike (rare: `EF`, `E2`) does it look closer.
 #[inline]
 fn is_canonical(b: &[u8]) -> bool {
-    let [b'/', ..] = b else { return false };
-    let mut prev = b'/';
-    let mut i = 1;
-    while let Some(&c) = b.get(i) {
-        match SCAN[c as usize] {
-            PLAIN => {}
-            SLASH => {
-                if matches!(prev, b'/' | b'.' | b' ') {
-                    return false;
-                }
-            }
-            LEAD_EF => {
-                if matches!(b.get(i + 1), Some(0xBC | 0xBD)) {
-                    return false;
-                }
-            }
-            LEAD_E2 => {
-                if b.get(i + 1) == Some(&0x88) && matches!(b.get(i + 2), Some(0x95 | 0x96)) {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-        prev = c;
-        i += 1;
+    let [b'/', rest @ ..] = b else { return false };
+    let mut seen = 0u8;
+    let mut prev = SEPARATOR;
+    for &c in rest {
+        let t = SCAN[usize::from(c)];
+        // A separator after a separator, a dot or a space: 1 in bit 0.
+        let bad_slash =
+            (t & SEPARATOR) >> 1 & ((prev & SEPARATOR) >> 1 | (prev & DOT_OR_SPACE) >> 2);
+        seen |= t & (ALWAYS_SLOW | LOOK_ALIKE_LEAD) | bad_slash;
+        prev = t;
     }
-    // A segment may not end in a dot or space; `/` alone is fine.
-    !matches!(prev, b'.' | b' ')
+    if seen & ALWAYS_SLOW != 0 || prev & DOT_OR_SPACE != 0 {
+        return false;
+    }
+    seen & LOOK_ALIKE_LEAD == 0 || !has_look_alike(b)
+}
+
+/// True when `b` holds a fullwidth form (`EF BC xx`, `EF BD xx`), `∕` (`E2 88 95`) or `∖`
+/// (`E2 88 96`).
+fn has_look_alike(b: &[u8]) -> bool {
+    memchr::memchr2_iter(0xEF, 0xE2, b).any(|at| match b.get(at..) {
+        Some([0xEF, 0xBC | 0xBD, ..]) | Some([0xE2, 0x88, 0x95 | 0x96, ..]) => true,
+        _ => false,
+    })
 }
 
 #[inline(never)]
@@ -465,7 +468,11 @@ struct Produced {
 
 impl Produced {
     fn byte(b: u8, depth: u8) -> Produced {
-        Produced { bytes: [b, 0, 0, 0], len: 1, depth }
+        Produced {
+            bytes: [b, 0, 0, 0],
+            len: 1,
+            depth,
+        }
     }
 
     /// The UTF-8 form of `cp`, or U+FFFD (flagged) when `cp` is not a character.
@@ -519,7 +526,10 @@ fn decode(input: &[u8], flags: &mut PathFlags) -> Vec<u8> {
 /// Pops the last `n` bytes of `out` and returns the deepest decode depth among them.
 fn pop_tail(out: &mut Vec<u8>, depth: &mut Vec<u8>, n: usize) -> u8 {
     let keep = out.len().saturating_sub(n);
-    let deepest = depth.get(keep..).and_then(|d| d.iter().copied().max()).unwrap_or(0);
+    let deepest = depth
+        .get(keep..)
+        .and_then(|d| d.iter().copied().max())
+        .unwrap_or(0);
     out.truncate(keep);
     depth.truncate(keep);
     deepest
@@ -616,7 +626,9 @@ fn overlong_tail(out: &[u8]) -> Option<(usize, u32)> {
         if !overlong || !rest.iter().all(|&c| is_continuation(c)) {
             continue;
         }
-        let cp = rest.iter().fold(lead_bits, |cp, &c| cp << 6 | u32::from(c & 0x3F));
+        let cp = rest
+            .iter()
+            .fold(lead_bits, |cp, &c| cp << 6 | u32::from(c & 0x3F));
         return Some((n, cp));
     }
     None
@@ -680,7 +692,12 @@ fn resolve(p: &[u8], flags: &mut PathFlags) -> Vec<u8> {
                 }
             }
             _ => {
-                let kept = name.len() - name.iter().rev().take_while(|&&b| b == b'.' || b == b' ').count();
+                let kept = name.len()
+                    - name
+                        .iter()
+                        .rev()
+                        .take_while(|&&b| b == b'.' || b == b' ')
+                        .count();
                 if kept < name.len() {
                     *flags |= PathFlags::TRAILING_DOT;
                 }
@@ -732,11 +749,31 @@ mod tests {
     #[test]
     fn fast_scan_sends_every_trick_to_the_slow_path() {
         for raw in [
-            "", "admin", "//", "/a//b", "/.", "/..", "/a/.", "/a/./b", "/a.", "/a ", "/a./b",
-            "/a /b", "/%61", "/a\\b", "/a;b", "/a\0b", "/\u{FF0E}", "/a\u{2215}b", "/a\u{2216}b",
+            "",
+            "admin",
+            "//",
+            "/a//b",
+            "/.",
+            "/..",
+            "/a/.",
+            "/a/./b",
+            "/a.",
+            "/a ",
+            "/a./b",
+            "/a /b",
+            "/%61",
+            "/a\\b",
+            "/a;b",
+            "/a\0b",
+            "/\u{FF0E}",
+            "/a\u{2215}b",
+            "/a\u{2216}b",
             "/\u{FF41}",
         ] {
-            assert!(!is_canonical(raw.as_bytes()), "{raw:?} passed the fast scan");
+            assert!(
+                !is_canonical(raw.as_bytes()),
+                "{raw:?} passed the fast scan"
+            );
         }
         // Non-ASCII that needs no work stays on the fast path.
         for raw in ["/\u{FFFD}", "/\u{2200}", "/\u{FB50}", "/\u{2014}"] {
@@ -914,7 +951,14 @@ mod tests {
         }
         inputs.push(all_escaped);
         inputs.push(all_raw);
-        for c in ['\u{80}', '\u{7FF}', '\u{800}', '\u{FFFF}', '\u{10000}', '\u{10FFFF}'] {
+        for c in [
+            '\u{80}',
+            '\u{7FF}',
+            '\u{800}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ] {
             inputs.push(format!("/{c}/{c}.{c}%20"));
         }
         for input in &inputs {
@@ -922,12 +966,21 @@ mod tests {
             // Output length is bounded (U+FFFD takes 3 bytes for 1 invalid byte).
             assert!(p.as_str().len() <= 3 * input.len() + 1);
         }
-        assert_eq!(normalize(&"%".repeat(mb)).as_str(), format!("/{}", "%".repeat(mb)));
+        assert_eq!(
+            normalize(&"%".repeat(mb)).as_str(),
+            format!("/{}", "%".repeat(mb))
+        );
         assert_eq!(normalize(&"../".repeat(100_000)).as_str(), "/");
         assert_eq!(normalize(&("%3".repeat(1000) + "1")).as_str(), "/1");
         // Each `%25` decodes to `%`, which the next `%25` cannot reach: `%%...%`.
-        assert_eq!(normalize(&"%25".repeat(1000)).as_str(), format!("/{}", "%".repeat(1000)));
-        assert_eq!(normalize(&("%25".repeat(1000) + "41")).as_str(), format!("/{}A", "%".repeat(999)));
+        assert_eq!(
+            normalize(&"%25".repeat(1000)).as_str(),
+            format!("/{}", "%".repeat(1000))
+        );
+        assert_eq!(
+            normalize(&("%25".repeat(1000) + "41")).as_str(),
+            format!("/{}A", "%".repeat(999))
+        );
         assert_eq!(normalize(&"%00".repeat(10)).as_str(), "/");
         assert_eq!(normalize("%c0").as_str(), "/\u{FFFD}");
     }

@@ -258,6 +258,7 @@ impl<'a> Iterator for SegIter<'a> {
 }
 
 /// A fixed inline buffer of segments, so glob matching does not allocate for ordinary paths.
+#[allow(clippy::large_enum_variant)] // a short-lived stack value, never moved around
 mod smallvec_like {
     const INLINE: usize = 24;
 
@@ -307,24 +308,153 @@ impl Serialize for PathPattern {
 }
 
 /// A list of patterns; a path matches the list if it matches any of them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(transparent)]
-pub struct PatternList(pub Vec<PathPattern>);
+///
+/// Every pattern has a literal that a matching path must contain (`/admin`, `.git`, `.sql`);
+/// one case-insensitive Aho-Corasick pass over the path finds which patterns can match at all,
+/// so a list of a hundred patterns costs about as much as one.
+#[derive(Clone, Default)]
+pub struct PatternList {
+    patterns: Vec<PathPattern>,
+    /// Finds the required literals; match id `i` is pattern `with_literal[i]`.
+    prefilter: Option<aho_corasick::AhoCorasick>,
+    with_literal: Vec<usize>,
+    /// Patterns with no literal to look for (`/`, `*`): always tried.
+    always: Vec<usize>,
+}
+
+impl PartialEq for PatternList {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Eq for PatternList {}
+
+impl fmt::Debug for PatternList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.patterns.iter().map(|p| &p.source)).finish()
+    }
+}
+
+/// The longest run of literal text in a wildcard segment.
+fn longest_literal(s: &str) -> &str {
+    s.split(['*', '?']).max_by_key(|r| r.len()).unwrap_or("")
+}
+
+impl PathPattern {
+    /// Text every path matching this pattern contains (compared without case), if any.
+    fn required_literal(&self) -> Option<&str> {
+        let lit = match &self.kind {
+            Kind::Prefix(p) | Kind::Exact(p) => p.as_str(),
+            Kind::AnySegment(Seg::Lit(l)) => l.as_str(),
+            Kind::AnySegment(Seg::Wild(w)) => longest_literal(w),
+            Kind::AnySegment(Seg::Any) => "",
+            Kind::Glob(segs) => segs
+                .iter()
+                .map(|s| match s {
+                    Seg::Lit(l) => l.as_str(),
+                    Seg::Wild(w) => longest_literal(w),
+                    Seg::Any => "",
+                })
+                .max_by_key(|l| l.len())
+                .unwrap_or(""),
+        };
+        (!lit.is_empty() && lit != "/").then_some(lit)
+    }
+}
 
 impl PatternList {
     /// Compiles a list of patterns.
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, PatternError> {
-        patterns.iter().map(|p| PathPattern::new(p.as_ref())).collect::<Result<_, _>>().map(PatternList)
+        let v = patterns.iter().map(|p| PathPattern::new(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+        Ok(PatternList::from_patterns(v))
     }
 
-    /// The first pattern that matches, if any.
+    /// A list of compiled patterns.
+    pub fn from_patterns(patterns: Vec<PathPattern>) -> Self {
+        let mut with_literal = Vec::new();
+        let mut literals = Vec::new();
+        let mut always = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            match p.required_literal() {
+                Some(l) => {
+                    with_literal.push(i);
+                    literals.push(l.to_owned());
+                }
+                None => always.push(i),
+            }
+        }
+        let prefilter = if literals.is_empty() {
+            None
+        } else {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&literals)
+                .ok()
+        };
+        if prefilter.is_none() {
+            // Without an automaton every pattern is tried.
+            always = (0..patterns.len()).collect();
+            with_literal.clear();
+        }
+        PatternList { patterns, prefilter, with_literal, always }
+    }
+
+    /// The patterns, in order.
+    pub fn patterns(&self) -> &[PathPattern] {
+        &self.patterns
+    }
+
+    /// How many patterns there are.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// This list followed by `other`.
+    pub fn concat(&self, other: &PatternList) -> PatternList {
+        let mut v = self.patterns.clone();
+        v.extend(other.patterns.iter().cloned());
+        PatternList::from_patterns(v)
+    }
+
+    /// A pattern that matches, if any (the earliest found by the prefilter, not necessarily the
+    /// first in the list).
     pub fn find(&self, path: &str, ignore_case: bool) -> Option<&PathPattern> {
-        self.0.iter().find(|p| p.matches(path, ignore_case))
+        for &i in &self.always {
+            if self.patterns[i].matches(path, ignore_case) {
+                return Some(&self.patterns[i]);
+            }
+        }
+        let ac = self.prefilter.as_ref()?;
+        for m in ac.find_overlapping_iter(path) {
+            let p = &self.patterns[self.with_literal[m.pattern().as_usize()]];
+            if p.matches(path, ignore_case) {
+                return Some(p);
+            }
+        }
+        None
     }
 
     /// Whether any pattern matches.
     pub fn any(&self, path: &str, ignore_case: bool) -> bool {
         self.find(path, ignore_case).is_some()
+    }
+}
+
+impl<'de> Deserialize<'de> for PatternList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(PatternList::from_patterns(Vec::<PathPattern>::deserialize(d)?))
+    }
+}
+
+impl Serialize for PatternList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.patterns.serialize(s)
     }
 }
 
@@ -378,6 +508,33 @@ mod tests {
     fn rejects() {
         for bad in ["", "admin/x", "/a/../b", "/a b", "/%2e", "=/a*", "**", "a\\b"] {
             assert!(PathPattern::new(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn prefilter_agrees_with_trying_every_pattern() {
+        let pats = ["/admin", ".git", "*.sql", "*~", "=/", "/static/*.css", "/api/**/export", "/", "wp-config.php.*", "*"];
+        let paths = ["/", "/admin", "/ADMIN/x", "/a/.GIT/config", "/db.SQL", "/x~", "/static/a.css", "/api/v1/export", "/wp-config.php.bak", "/page"];
+        for (n, pat) in pats.iter().enumerate() {
+            for ci in [false, true] {
+                let list = PatternList::new(&pats[n..=n]).unwrap();
+                let single = PathPattern::new(pat).unwrap();
+                for path in paths {
+                    assert_eq!(list.any(path, ci), single.matches(path, ci), "{pat} {path} {ci}");
+                }
+            }
+        }
+        let all = PatternList::new(&pats[..9]).unwrap();
+        for path in paths {
+            for ci in [false, true] {
+                let direct = pats[..9].iter().any(|p| PathPattern::new(p).unwrap().matches(path, ci));
+                assert_eq!(all.any(path, ci), direct, "{path}");
+            }
         }
     }
 }

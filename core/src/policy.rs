@@ -589,10 +589,8 @@ impl Policy {
 
     /// Builds a policy from a configuration value (already validated by its types).
     pub fn from_config(config: PolicyConfig) -> Policy {
-        let mut admin_paths = config.admin.paths.clone();
-        admin_paths.0.extend(config.admin.extra.0.iter().cloned());
-        let mut deny_paths = config.deny.paths.clone();
-        deny_paths.0.extend(config.deny.extra.0.iter().cloned());
+        let admin_paths = config.admin.paths.concat(&config.admin.extra);
+        let deny_paths = config.deny.paths.concat(&config.deny.extra);
         let pages = Pages::render(&config.response);
         Policy { config, admin_paths, deny_paths, pages, mode_override: None }
     }

@@ -234,18 +234,21 @@ impl<'a> Verdict<'a> {
     /// no-store`, and for lockdown refusals `Retry-After` and the mode header; on an allowed
     /// request during the lockdown, the mode header.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        let list: &'a [(String, String)] = match (self.action, self.reason) {
+        let pages = &self.policy.pages;
+        let (list, mode_header): (&'a [(String, String)], bool) = match (self.action, self.reason) {
             (Action::Block, Some(r)) => {
-                let page = self.policy.pages.get(r);
-                match self.format {
+                let page = pages.get(r);
+                let list = match self.format {
                     BodyFormat::Html => &page.html_headers,
                     BodyFormat::Json => &page.json_headers,
-                }
+                };
+                // The lockdown page carries the mode header itself.
+                (list, self.mode == Mode::ReadOnly && r != Reason::WriteInLockdown)
             }
-            _ if self.mode == Mode::ReadOnly => &self.policy.pages.lockdown_allow_headers,
-            _ => &[],
+            _ => (&[], self.mode == Mode::ReadOnly),
         };
-        list.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        let extra: &'a [(String, String)] = if mode_header { &pages.lockdown_allow_headers } else { &[] };
+        list.iter().chain(extra).map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// The response body for a blocked request, with its content type.

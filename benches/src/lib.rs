@@ -1,0 +1,1 @@
+//! Benchmarks for qila live in `benches/`; run them with `cargo bench -p qila-benches`.
