@@ -40,6 +40,9 @@
 //!    do (`/admin.` and `/admin%20` are `/admin`; a segment of dots only, such as `...`, is
 //!    dropped). A leading `/` is added when missing; the empty path is `/`.
 //!
+//! An encoded `?` or `#` (`%3f`, `%23`) becomes a plain character of the path; it starts no query
+//! here, since the caller has already cut the query off.
+//!
 //! The result is valid UTF-8, starts with `/`, and contains no escape that decodes, no `\`, no
 //! `;`, no NUL, no empty, `.` or `..` segment and no segment ending in a dot or a space.
 //! Normalising it again changes nothing. Letter case is kept: use [`starts_with_ignore_case`]
@@ -68,13 +71,18 @@
 //!   tell a directory from a file. `/admin...` is `/admin` (a stripped name, not a removed one).
 //! - **`//` is merged before `..` is applied**, as nginx does by default: `/a//../b` is `/b`
 //!   (a server that keeps the empty segment reads `/a/b`; the combination is ambiguous).
+//! - **Only `.` and `..` are dot segments.** `...`, `.. ` and `..%20` are names made of dots and
+//!   spaces, which Windows strips to nothing: they are dropped and do not climb
+//!   (`/static/.../x` is `/static/x`), and `trailing-dot` marks the path ambiguous. `..;` is `..`
+//!   (the parameter goes first), as Tomcat and Jetty read it.
 //!
 //! # Performance
 //!
 //! [`normalize`] first scans the bytes once for anything that could need work (`%`, `\`, `;`,
-//! NUL, `//`, a segment ending in `.` or space, a fullwidth form or `∕`/`∖`). A path with none of
-//! them is returned as [`Cow::Borrowed`] without allocating. Only the rest take the full path,
-//! which is linear in the length of the input for every input.
+//! NUL, `//`, a segment ending in `.` or space, a fullwidth form or `∕`/`∖`): a branch-free table
+//! look-up per byte, about 1 ns per byte. A path with none of them is returned as
+//! [`Cow::Borrowed`] without allocating. Only the rest take the full path, which is linear in the
+//! length of the input for every input.
 //!
 //! # Untrusted input
 //!
@@ -195,8 +203,9 @@ impl PathFlags {
 
     /// True when servers could disagree about which resource this path names: one of
     /// [`PathFlags::AMBIGUOUS`] is set, or dot segments were resolved after `//` was merged
-    /// (`/a//../b` is `/b` for nginx and `/a/b` for Apache). Grant no exemption to such a path;
-    /// refusing it outright costs nothing, since no browser sends one.
+    /// (`/a//../b` is `/b` for nginx and `/a/b` for Apache). Grant no exemption to such a path.
+    /// Browsers never send one, except `;jsessionid=` on old Java sites, so refusing an ambiguous
+    /// path outright costs next to nothing.
     pub const fn is_ambiguous(self) -> bool {
         self.intersects(Self::AMBIGUOUS)
             || self.contains(PathFlags(Self::DOT_SEGMENTS.0 | Self::EMPTY_SEGMENTS.0))
@@ -414,9 +423,11 @@ fn is_canonical(b: &[u8]) -> bool {
 /// True when `b` holds a fullwidth form (`EF BC xx`, `EF BD xx`), `∕` (`E2 88 95`) or `∖`
 /// (`E2 88 96`).
 fn has_look_alike(b: &[u8]) -> bool {
-    memchr::memchr2_iter(0xEF, 0xE2, b).any(|at| match b.get(at..) {
-        Some([0xEF, 0xBC | 0xBD, ..]) | Some([0xE2, 0x88, 0x95 | 0x96, ..]) => true,
-        _ => false,
+    memchr::memchr2_iter(0xEF, 0xE2, b).any(|at| {
+        matches!(
+            b.get(at..),
+            Some([0xEF, 0xBC | 0xBD, ..] | [0xE2, 0x88, 0x95 | 0x96, ..])
+        )
     })
 }
 
@@ -983,6 +994,74 @@ mod tests {
         );
         assert_eq!(normalize(&"%00".repeat(10)).as_str(), "/");
         assert_eq!(normalize("%c0").as_str(), "/\u{FFFD}");
+    }
+
+    /// A small deterministic generator (xorshift) for the token-soup tests.
+    fn soup(tokens: &[&str], seed: u64, count: usize) -> Vec<String> {
+        let mut x = seed;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % 14) as usize;
+                (0..len)
+                    .map(|_| tokens[(next() % tokens.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn token_soup_is_canonical() {
+        let tokens = [
+            "/", "\\", ".", "..", "%", "%2", "%2e", "%2F", "%5c", "%25", "%u", "%u00", "%u002e",
+            "%uff0e", "%c0", "%c1", "%ae", "%af", "%e0", "%80", "%9c", "%00", ";", "a", "A", "1",
+            "e", " ", "%20", "ｆ", "．", "∕", "ص", "%ef", "%bc", "%8e", "%3", "u", "%f0", "\0",
+            "%ff",
+        ];
+        for input in soup(&tokens, 0x9E37_79B9_7F4A_7C15, 20_000) {
+            let p = check_canonical(&input);
+            assert!(
+                !p.as_str().split('/').any(|s| s == ".." || s == "."),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_pass_decoding_agrees_with_decoding_in_rounds() {
+        // Escapes whose decodings are digits, `a`, `A` or `%`: nothing that segments, folds or
+        // starts a `%u` escape, so the result is the decoded text behind a `/`.
+        let tokens = [
+            "%", "2", "5", "3", "4", "1", "6", "a", "%25", "%32", "%35", "%34", "%31", "%36",
+            "%41", "%61", "%2", "%3",
+        ];
+        let mut compared = 0;
+        for input in soup(&tokens, 0x2545_F491_4F6C_DD1D, 20_000) {
+            let mut rounds = format!("/{input}").into_bytes();
+            loop {
+                let next = crate::decode::percent_decode(&rounds, false).into_owned();
+                if next == rounds {
+                    break;
+                }
+                rounds = next;
+            }
+            let special = |b: &u8| b"/\\;. \0uU".contains(b) || *b >= 0x80;
+            if rounds[1..].iter().any(special) {
+                continue;
+            }
+            assert_eq!(
+                normalize(&format!("/{input}")).as_str().as_bytes(),
+                rounds,
+                "{input:?}"
+            );
+            compared += 1;
+        }
+        assert!(compared > 15_000, "only {compared} compared");
     }
 
     /// Best of three runs of `normalize(input)`.

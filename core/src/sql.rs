@@ -444,22 +444,30 @@ const SQLITE: Rules = Rules {
 const READINGS: [Rules; 9] = [
     POSTGRES,
     // standard_conforming_strings = off
-    Rules { backslash_single: true, ..POSTGRES },
-    MYSQL,
-    // ANSI_QUOTES: "..." is a name, without backslash escapes.
-    Rules { backslash_double: false, ..MYSQL },
-    // NO_BACKSLASH_ESCAPES
-    Rules { backslash_single: false, backslash_double: false, ..MYSQL },
-    Rules { exec_comments: Exec::Unversioned, ..MYSQL },
-    Rules { backslash_double: false, exec_comments: Exec::Unversioned, ..MYSQL },
     Rules {
-        backslash_single: false,
-        backslash_double: false,
-        exec_comments: Exec::Unversioned,
-        ..MYSQL
+        backslash_single: true,
+        ..POSTGRES
     },
+    // MySQL and MariaDB in the default mode, with ANSI_QUOTES ("..." is a name, without
+    // backslash escapes) and with NO_BACKSLASH_ESCAPES; on a server new enough to run every
+    // versioned comment, then on one too old for some.
+    mysql(true, true, Exec::Always),
+    mysql(true, false, Exec::Always),
+    mysql(false, false, Exec::Always),
+    mysql(true, true, Exec::Unversioned),
+    mysql(true, false, Exec::Unversioned),
+    mysql(false, false, Exec::Unversioned),
     SQLITE,
 ];
+
+const fn mysql(backslash_single: bool, backslash_double: bool, exec_comments: Exec) -> Rules {
+    Rules {
+        backslash_single,
+        backslash_double,
+        exec_comments,
+        ..MYSQL
+    }
+}
 
 /// Which of the bytes that readings disagree on occur in a string.
 #[derive(Debug, Clone, Copy, Default)]
@@ -569,7 +577,12 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a [u8], rules: Rules) -> Self {
-        Lexer { src, pos: 0, rules, in_exec: false }
+        Lexer {
+            src,
+            pos: 0,
+            rules,
+            in_exec: false,
+        }
     }
 
     fn at(&self, offset: usize) -> Option<u8> {
@@ -589,8 +602,14 @@ impl<'a> Lexer<'a> {
                     self.pos += 2;
                 }
                 b'\'' => return Some(Tok::Str(self.quoted(b'\'', self.rules.backslash_single).0)),
-                b'"' => return Some(Tok::Quoted(self.quoted(b'"', self.rules.backslash_double).1)),
-                b'`' if self.rules.backticks => return Some(Tok::Quoted(self.quoted(b'`', false).1)),
+                b'"' => {
+                    return Some(Tok::Quoted(
+                        self.quoted(b'"', self.rules.backslash_double).1,
+                    ));
+                }
+                b'`' if self.rules.backticks => {
+                    return Some(Tok::Quoted(self.quoted(b'`', false).1));
+                }
                 b'[' if self.rules.brackets => return Some(Tok::Quoted(self.bracketed())),
                 b'$' if self.rules.dollar_quotes => {
                     if let Some(tok) = self.dollar_quoted() {
@@ -600,7 +619,9 @@ impl<'a> Lexer<'a> {
                     return Some(Tok::Punct(b'$'));
                 }
                 b'0'..=b'9' => return Some(self.number()),
-                b'.' if self.at(1).is_some_and(|c| c.is_ascii_digit()) => return Some(self.number()),
+                b'.' if self.at(1).is_some_and(|c| c.is_ascii_digit()) => {
+                    return Some(self.number());
+                }
                 _ if is_ident_start(b) => return Some(self.word()),
                 _ => {
                     self.pos += 1;
@@ -652,7 +673,8 @@ impl<'a> Lexer<'a> {
             }
         }
         if !self.rules.nested_comments {
-            self.pos = memmem::find(&s[start + 2..], b"*/").map_or(s.len(), |off| start + 2 + off + 2);
+            self.pos =
+                memmem::find(&s[start + 2..], b"*/").map_or(s.len(), |off| start + 2 + off + 2);
             return;
         }
         let mut depth = 1usize;
@@ -686,7 +708,11 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let mut i = start + 1;
         loop {
-            let found = if backslash { memchr2(quote, b'\\', &s[i..]) } else { memchr(quote, &s[i..]) };
+            let found = if backslash {
+                memchr2(quote, b'\\', &s[i..])
+            } else {
+                memchr(quote, &s[i..])
+            };
             let Some(off) = found else {
                 self.pos = s.len();
                 return (&s[start..], &s[start + 1..]);
@@ -789,7 +815,10 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(src: &'a [u8], rules: Rules) -> Self {
-        Cursor { lex: Lexer::new(src, rules), peeked: None }
+        Cursor {
+            lex: Lexer::new(src, rules),
+            peeked: None,
+        }
     }
 
     /// The next token of this statement, without taking it; `None` at `;` or the end.
@@ -943,7 +972,10 @@ const HEADS: &[(&str, Head)] = &[
 ];
 
 fn head_of(w: &[u8]) -> Head {
-    HEADS.iter().find(|(k, _)| is(w, k)).map_or(Head::Write, |&(_, head)| head)
+    HEADS
+        .iter()
+        .find(|(k, _)| is(w, k))
+        .map_or(Head::Write, |&(_, head)| head)
 }
 
 /// Keywords that make a read a write wherever they stand (not after a `.`, where they are names).
@@ -1154,7 +1186,11 @@ fn statement(cur: &mut Cursor<'_>) -> Option<Effect> {
             Head::Write => break Effect::WRITE,
         }
     };
-    Some(if explained && !analyzed { Effect::READ } else { effect })
+    Some(if explained && !analyzed {
+        Effect::READ
+    } else {
+        effect
+    })
 }
 
 /// Reads `EXPLAIN`'s options; returns whether it analyses (runs the statement).
@@ -1182,7 +1218,8 @@ fn explain_options(cur: &mut Cursor<'_>) -> bool {
     loop {
         match cur.peek() {
             Some(Tok::Word(w)) if is_any(w, &["ANALYZE", "ANALYSE"]) => analyzed = true,
-            Some(Tok::Word(w)) if is_any(w, &["VERBOSE", "EXTENDED", "PARTITIONS", "QUERY", "PLAN"]) => {}
+            Some(Tok::Word(w))
+                if is_any(w, &["VERBOSE", "EXTENDED", "PARTITIONS", "QUERY", "PLAN"]) => {}
             Some(Tok::Word(w)) if is(w, "FORMAT") => {
                 cur.next();
                 if cur.peek() == Some(Tok::Punct(b'=')) {
@@ -1238,16 +1275,36 @@ fn prepare(cur: &mut Cursor<'_>) -> Option<Effect> {
         cur.next();
         skip_group(cur);
     }
-    if is_word(cur.next(), "AS") { None } else { Some(Effect::WRITE) }
+    if is_word(cur.next(), "AS") {
+        None
+    } else {
+        Some(Effect::WRITE)
+    }
 }
 
 /// `DECLARE name [options] CURSOR [options] FOR query` (returns `None`: the query follows), or
 /// anything else, such as a T-SQL variable (a write).
 fn declare(cur: &mut Cursor<'_>) -> Option<Effect> {
     const OPTIONS: &[&str] = &[
-        "BINARY", "ASENSITIVE", "INSENSITIVE", "NO", "SCROLL", "WITH", "WITHOUT", "HOLD", "LOCAL",
-        "GLOBAL", "FORWARD_ONLY", "STATIC", "KEYSET", "DYNAMIC", "FAST_FORWARD", "READ_ONLY",
-        "SCROLL_LOCKS", "OPTIMISTIC", "TYPE_WARNING",
+        "BINARY",
+        "ASENSITIVE",
+        "INSENSITIVE",
+        "NO",
+        "SCROLL",
+        "WITH",
+        "WITHOUT",
+        "HOLD",
+        "LOCAL",
+        "GLOBAL",
+        "FORWARD_ONLY",
+        "STATIC",
+        "KEYSET",
+        "DYNAMIC",
+        "FAST_FORWARD",
+        "READ_ONLY",
+        "SCROLL_LOCKS",
+        "OPTIMISTIC",
+        "TYPE_WARNING",
     ];
     if !matches!(cur.next(), Some(Tok::Word(_) | Tok::Quoted(_))) {
         return Some(Effect::WRITE);
@@ -1276,7 +1333,9 @@ fn copy(cur: &mut Cursor<'_>) -> Effect {
             Some(Tok::Punct(b'(')) => depth += 1,
             Some(Tok::Punct(b')')) => depth = depth.saturating_sub(1),
             Some(Tok::Word(w)) if depth == 0 && is(w, "FROM") => break false,
-            Some(Tok::Word(w)) if depth == 0 && is(w, "TO") => break is_word(probe.next(), "STDOUT"),
+            Some(Tok::Word(w)) if depth == 0 && is(w, "TO") => {
+                break is_word(probe.next(), "STDOUT");
+            }
             Some(_) => {}
         }
     };
@@ -1299,11 +1358,24 @@ fn copy(cur: &mut Cursor<'_>) -> Effect {
 fn pragma(cur: &mut Cursor<'_>) -> Effect {
     /// Pragmas that take an argument and only report.
     const QUERIES_WITH_ARGUMENT: &[&str] = &[
-        "table_info", "table_xinfo", "table_list", "index_info", "index_xinfo", "index_list",
-        "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+        "table_info",
+        "table_xinfo",
+        "table_list",
+        "index_info",
+        "index_xinfo",
+        "index_list",
+        "foreign_key_list",
+        "foreign_key_check",
+        "integrity_check",
+        "quick_check",
     ];
     /// Pragmas that act without an argument.
-    const ACTIONS: &[&str] = &["optimize", "incremental_vacuum", "wal_checkpoint", "shrink_memory"];
+    const ACTIONS: &[&str] = &[
+        "optimize",
+        "incremental_vacuum",
+        "wal_checkpoint",
+        "shrink_memory",
+    ];
     let mut name = match cur.next() {
         Some(Tok::Word(w) | Tok::Quoted(w)) => w,
         _ => return Effect::WRITE,
@@ -1315,12 +1387,19 @@ fn pragma(cur: &mut Cursor<'_>) -> Effect {
             _ => return Effect::WRITE,
         };
     }
-    let sets = Effect { kind: StatementKind::Write, lifts: contains_ignore_case(name, "query_only") };
+    let sets = Effect {
+        kind: StatementKind::Write,
+        lifts: contains_ignore_case(name, "query_only"),
+    };
     match cur.next() {
         None if is_any(name, ACTIONS) => Effect::WRITE,
         None => Effect::READ,
         Some(Tok::Punct(b'(')) if is_any(name, QUERIES_WITH_ARGUMENT) => {
-            if skip_group(cur) && cur.peek().is_none() { Effect::READ } else { Effect::WRITE }
+            if skip_group(cur) && cur.peek().is_none() {
+                Effect::READ
+            } else {
+                Effect::WRITE
+            }
         }
         Some(Tok::Punct(b'=' | b'(')) => sets,
         Some(_) => Effect::WRITE,
@@ -1335,7 +1414,9 @@ fn session(head: &[u8], cur: &mut Cursor<'_>) -> Effect {
         ["PASSWORD", "DEFAULT"].iter().any(|k| is_word(first, k))
     } else if is(head, "RESET") {
         // MySQL: RESET MASTER deletes binary logs, RESET PERSIST rewrites the option file.
-        ["MASTER", "SLAVE", "REPLICA", "BINARY", "PERSIST", "QUERY"].iter().any(|k| is_word(first, k))
+        ["MASTER", "SLAVE", "REPLICA", "BINARY", "PERSIST", "QUERY"]
+            .iter()
+            .any(|k| is_word(first, k))
     } else {
         false
     };
@@ -1345,7 +1426,11 @@ fn session(head: &[u8], cur: &mut Cursor<'_>) -> Effect {
     let resets_all = is_any(head, &["RESET", "DISCARD"]) && is_word(first, "ALL");
     let found = scan(cur, true);
     Effect {
-        kind: if found.writes { StatementKind::Write } else { StatementKind::Session },
+        kind: if found.writes {
+            StatementKind::Write
+        } else {
+            StatementKind::Session
+        },
         lifts: found.lifts || resets_all,
     }
 }
@@ -1354,12 +1439,51 @@ fn session(head: &[u8], cur: &mut Cursor<'_>) -> Effect {
 /// transaction statement when every word is one such statements take, a write otherwise.
 fn transaction<'a>(head: &'a [u8], cur: &mut Cursor<'a>) -> Effect {
     const WORDS: &[&str] = &[
-        "TRANSACTION", "TRAN", "WORK", "ISOLATION", "LEVEL", "READ", "WRITE", "ONLY", "COMMITTED",
-        "UNCOMMITTED", "REPEATABLE", "SERIALIZABLE", "SNAPSHOT", "DEFERRABLE", "NOT", "DEFERRED",
-        "IMMEDIATE", "EXCLUSIVE", "AND", "NO", "CHAIN", "RELEASE", "WITH", "CONSISTENT",
-        "SAVEPOINT", "TO", "PREPARED", "DISTRIBUTED", "START", "BEGIN", "END", "PREPARE",
-        "COMMIT", "ROLLBACK", "RECOVER", "ONE", "PHASE", "SUSPEND", "FOR", "MIGRATE", "RESUME",
-        "JOIN", "CONVERT", "XID", "MARK",
+        "TRANSACTION",
+        "TRAN",
+        "WORK",
+        "ISOLATION",
+        "LEVEL",
+        "READ",
+        "WRITE",
+        "ONLY",
+        "COMMITTED",
+        "UNCOMMITTED",
+        "REPEATABLE",
+        "SERIALIZABLE",
+        "SNAPSHOT",
+        "DEFERRABLE",
+        "NOT",
+        "DEFERRED",
+        "IMMEDIATE",
+        "EXCLUSIVE",
+        "AND",
+        "NO",
+        "CHAIN",
+        "RELEASE",
+        "WITH",
+        "CONSISTENT",
+        "SAVEPOINT",
+        "TO",
+        "PREPARED",
+        "DISTRIBUTED",
+        "START",
+        "BEGIN",
+        "END",
+        "PREPARE",
+        "COMMIT",
+        "ROLLBACK",
+        "RECOVER",
+        "ONE",
+        "PHASE",
+        "SUSPEND",
+        "FOR",
+        "MIGRATE",
+        "RESUME",
+        "JOIN",
+        "CONVERT",
+        "XID",
+        "MARK",
     ];
     /// Words after which a savepoint or transaction name may stand.
     const NAMED_BY: &[&str] = &["SAVEPOINT", "TO", "RELEASE", "TRANSACTION", "TRAN"];
@@ -1388,7 +1512,10 @@ fn transaction<'a>(head: &'a [u8], cur: &mut Cursor<'a>) -> Effect {
         }
         prev = tok;
     }
-    Effect { kind: StatementKind::Transaction, lifts }
+    Effect {
+        kind: StatementKind::Transaction,
+        lifts,
+    }
 }
 
 #[cfg(test)]
@@ -1420,38 +1547,82 @@ mod tests {
         assert_eq!(tokens("'it''s'", POSTGRES), [Tok::Str(b"'it''s'")]);
         // A backslash escapes the quote in MySQL, not in standard PostgreSQL or SQLite.
         assert_eq!(tokens(r"'a\' b", MYSQL), [Tok::Str(br"'a\' b")]);
-        assert_eq!(tokens(r"'a\' b", POSTGRES), [Tok::Str(br"'a\'"), Tok::Word(b"b")]);
-        assert_eq!(tokens(r"'a\' b", SQLITE), [Tok::Str(br"'a\'"), Tok::Word(b"b")]);
+        assert_eq!(
+            tokens(r"'a\' b", POSTGRES),
+            [Tok::Str(br"'a\'"), Tok::Word(b"b")]
+        );
+        assert_eq!(
+            tokens(r"'a\' b", SQLITE),
+            [Tok::Str(br"'a\'"), Tok::Word(b"b")]
+        );
         assert_eq!(tokens(r"'a\' b", PG_LEGACY), [Tok::Str(br"'a\' b")]);
-        assert_eq!(tokens(r"'a\' b", MYSQL_NO_BACKSLASH), [Tok::Str(br"'a\'"), Tok::Word(b"b")]);
+        assert_eq!(
+            tokens(r"'a\' b", MYSQL_NO_BACKSLASH),
+            [Tok::Str(br"'a\'"), Tok::Word(b"b")]
+        );
         // E'...' takes escapes in PostgreSQL; e alone is a word.
-        assert_eq!(tokens(r"E'\'' x", POSTGRES), [Tok::Str(br"E'\''"), Tok::Word(b"x")]);
-        assert_eq!(tokens(r"e'\'' x", POSTGRES), [Tok::Str(br"e'\''"), Tok::Word(b"x")]);
-        assert_eq!(tokens("e 'x'", POSTGRES), [Tok::Word(b"e"), Tok::Str(b"'x'")]);
-        assert_eq!(tokens("be'x'", POSTGRES), [Tok::Word(b"be"), Tok::Str(b"'x'")]);
+        assert_eq!(
+            tokens(r"E'\'' x", POSTGRES),
+            [Tok::Str(br"E'\''"), Tok::Word(b"x")]
+        );
+        assert_eq!(
+            tokens(r"e'\'' x", POSTGRES),
+            [Tok::Str(br"e'\''"), Tok::Word(b"x")]
+        );
+        assert_eq!(
+            tokens("e 'x'", POSTGRES),
+            [Tok::Word(b"e"), Tok::Str(b"'x'")]
+        );
+        assert_eq!(
+            tokens("be'x'", POSTGRES),
+            [Tok::Word(b"be"), Tok::Str(b"'x'")]
+        );
         // A trailing backslash does not run past the end.
         assert_eq!(tokens("'\\", MYSQL), [Tok::Str(b"'\\")]);
     }
 
     #[test]
     fn quoted_names() {
-        assert_eq!(tokens(r#""a""b" x"#, POSTGRES), [Tok::Quoted(br#"a""b"#), Tok::Word(b"x")]);
+        assert_eq!(
+            tokens(r#""a""b" x"#, POSTGRES),
+            [Tok::Quoted(br#"a""b"#), Tok::Word(b"x")]
+        );
         assert_eq!(tokens(r#""a\" x""#, MYSQL), [Tok::Quoted(br#"a\" x"#)]);
-        assert_eq!(tokens(r#""a\" x""#, MYSQL_ANSI), [Tok::Quoted(br"a\"), Tok::Word(b"x"), Tok::Quoted(b"")]);
+        assert_eq!(
+            tokens(r#""a\" x""#, MYSQL_ANSI),
+            [Tok::Quoted(br"a\"), Tok::Word(b"x"), Tok::Quoted(b"")]
+        );
         assert_eq!(tokens("`a``b`", MYSQL), [Tok::Quoted(b"a``b")]);
-        assert_eq!(tokens("[order details]", SQLITE), [Tok::Quoted(b"order details")]);
+        assert_eq!(
+            tokens("[order details]", SQLITE),
+            [Tok::Quoted(b"order details")]
+        );
         // PostgreSQL subscripts are not names.
         assert_eq!(
             tokens("a[1]", POSTGRES),
-            [Tok::Word(b"a"), Tok::Punct(b'['), Tok::Num(b"1"), Tok::Punct(b']')]
+            [
+                Tok::Word(b"a"),
+                Tok::Punct(b'['),
+                Tok::Num(b"1"),
+                Tok::Punct(b']')
+            ]
         );
-        assert_eq!(tokens("`x`", POSTGRES), [Tok::Punct(b'`'), Tok::Word(b"x"), Tok::Punct(b'`')]);
+        assert_eq!(
+            tokens("`x`", POSTGRES),
+            [Tok::Punct(b'`'), Tok::Word(b"x"), Tok::Punct(b'`')]
+        );
     }
 
     #[test]
     fn dollar_quotes() {
-        assert_eq!(tokens("$$a;b$$ x", POSTGRES), [Tok::Str(b"$$a;b$$"), Tok::Word(b"x")]);
-        assert_eq!(tokens("$fn$ $$ $fn$", POSTGRES), [Tok::Str(b"$fn$ $$ $fn$")]);
+        assert_eq!(
+            tokens("$$a;b$$ x", POSTGRES),
+            [Tok::Str(b"$$a;b$$"), Tok::Word(b"x")]
+        );
+        assert_eq!(
+            tokens("$fn$ $$ $fn$", POSTGRES),
+            [Tok::Str(b"$fn$ $$ $fn$")]
+        );
         assert_eq!(tokens("$1", POSTGRES), [Tok::Punct(b'$'), Tok::Num(b"1")]);
         assert_eq!(tokens("$", POSTGRES), [Tok::Punct(b'$')]);
         assert_eq!(tokens("$a", POSTGRES), [Tok::Punct(b'$'), Tok::Word(b"a")]);
@@ -1475,7 +1646,15 @@ mod tests {
         assert_eq!(words("# x\nSELECT", MYSQL), ["SELECT"]);
         assert_eq!(words("# x\nSELECT", POSTGRES), ["x", "SELECT"]);
         // MySQL wants a space after --.
-        assert_eq!(tokens("1--1", MYSQL), [Tok::Num(b"1"), Tok::Punct(b'-'), Tok::Punct(b'-'), Tok::Num(b"1")]);
+        assert_eq!(
+            tokens("1--1", MYSQL),
+            [
+                Tok::Num(b"1"),
+                Tok::Punct(b'-'),
+                Tok::Punct(b'-'),
+                Tok::Num(b"1")
+            ]
+        );
         assert_eq!(tokens("1--1", POSTGRES), [Tok::Num(b"1")]);
         assert_eq!(tokens("1-- 1", MYSQL), [Tok::Num(b"1")]);
         assert_eq!(tokens("1--", MYSQL), [Tok::Num(b"1")]);
@@ -1508,7 +1687,14 @@ mod tests {
                 Tok::Word(b"e"),
             ]
         );
-        assert_eq!(tokens("t.übung", POSTGRES), [Tok::Word(b"t"), Tok::Punct(b'.'), Tok::Word("übung".as_bytes())]);
+        assert_eq!(
+            tokens("t.übung", POSTGRES),
+            [
+                Tok::Word(b"t"),
+                Tok::Punct(b'.'),
+                Tok::Word("übung".as_bytes())
+            ]
+        );
     }
 
     #[test]
@@ -1529,8 +1715,14 @@ mod tests {
         // Each byte the engines disagree on brings back only the readings it tells apart.
         assert_eq!(summarize_readings(b"SELECT $1", &READINGS).1, 2);
         assert_eq!(summarize_readings(br"SELECT 'a\b'", &READINGS).1, 2);
-        assert_eq!(summarize_readings(br#"SELECT 'a\b', "c\d""#, &READINGS).1, 3);
-        assert_eq!(summarize_readings(br#"SELECT 'a\b', "c\d" /*!1 x */"#, &READINGS).1, 9);
+        assert_eq!(
+            summarize_readings(br#"SELECT 'a\b', "c\d""#, &READINGS).1,
+            3
+        );
+        assert_eq!(
+            summarize_readings(br#"SELECT 'a\b', "c\d" /*!1 x */"#, &READINGS).1,
+            9
+        );
     }
 
     #[test]
@@ -1547,7 +1739,10 @@ mod tests {
             ("'", StatementKind::Write),
             ("SELECT 'unterminated", StatementKind::Read),
             ("SELECT \"unterminated", StatementKind::Read),
-            ("DELETE FROM t WHERE a = 'unterminated", StatementKind::Write),
+            (
+                "DELETE FROM t WHERE a = 'unterminated",
+                StatementKind::Write,
+            ),
             ("$", StatementKind::Write),
             ("SELECT $", StatementKind::Read),
             ("SELECT 1 $$", StatementKind::Read),
@@ -1579,7 +1774,8 @@ mod tests {
             }
         }
         // Arbitrary bytes, cut at every position.
-        let messy = "SELECT E'\\'' $x$ ; /* /* */ # -- \r\n `a` [b] \"c\\\" $$ ; \0 /*!1 DELETE */ 'x";
+        let messy =
+            "SELECT E'\\'' $x$ ; /* /* */ # -- \r\n `a` [b] \"c\\\" $$ ; \0 /*!1 DELETE */ 'x";
         for i in 0..=messy.len() {
             if let Some(prefix) = messy.get(..i) {
                 let _ = classify(prefix);
@@ -1594,7 +1790,10 @@ mod tests {
         assert_eq!("sqlite3".parse::<Engine>(), Ok(Engine::Sqlite));
         let err = "oracle".parse::<Engine>().unwrap_err();
         assert_eq!(err.name(), "oracle");
-        assert_eq!(err.to_string(), "unknown database engine \"oracle\": expected postgres, mysql or sqlite");
+        assert_eq!(
+            err.to_string(),
+            "unknown database engine \"oracle\": expected postgres, mysql or sqlite"
+        );
         for engine in [Engine::Postgres, Engine::MySql, Engine::Sqlite] {
             assert_eq!(engine.as_str().parse::<Engine>(), Ok(engine));
             let on = engine.read_only_session_statement();
@@ -1611,7 +1810,10 @@ mod tests {
         assert!(s.contains(StatementKind::Transaction) && s.contains(StatementKind::Session));
         assert!(!s.contains(StatementKind::Write));
         assert!(summarize("-- nothing\n;").is_empty());
-        assert_eq!(summarize("BEGIN; SET LOCAL x = 1").kind(), StatementKind::Session);
+        assert_eq!(
+            summarize("BEGIN; SET LOCAL x = 1").kind(),
+            StatementKind::Session
+        );
         assert_eq!(StatementKind::Transaction.to_string(), "transaction");
         assert!(StatementKind::Write.is_write() && !StatementKind::Session.is_write());
     }
