@@ -75,7 +75,7 @@
 //! # Crate features
 //!
 //! * `http` (default): [`Request::from_http`] and [`Request::from_parts`].
-//! * `tower`: [`tower::QilaLayer`], a `tower::Layer` that puts any tower, hyper or axum service
+//! * `tower`: `tower::QilaLayer`, a `tower::Layer` that puts any tower, hyper or axum service
 //!   under a policy.
 #![deny(missing_docs)]
 
@@ -93,6 +93,7 @@ pub mod pattern;
 pub mod policy;
 pub mod request;
 mod response;
+pub mod screen;
 pub mod sql;
 pub mod time;
 #[cfg(feature = "tower")]

@@ -1527,7 +1527,7 @@ mod tests {
         std::iter::from_fn(|| lex.next_token()).collect()
     }
 
-    fn words<'a>(sql: &'a str, rules: Rules) -> Vec<&'a str> {
+    fn words(sql: &str, rules: Rules) -> Vec<&str> {
         tokens(sql, rules)
             .into_iter()
             .filter_map(|t| match t {

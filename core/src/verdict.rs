@@ -59,7 +59,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// Every reason, in [`index`](Reason::index) order.
+    /// Every reason, in declaration order.
     pub const ALL: [Reason; 4] =
         [Reason::WriteInLockdown, Reason::AdminNetwork, Reason::DeniedPath, Reason::MalformedRequest];
 
