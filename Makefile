@@ -4,7 +4,7 @@
 CARGO ?= cargo
 QILA := target/debug/qila
 
-.PHONY: demo test lint bench fmt
+.PHONY: demo test lint bench fmt accuracy
 
 demo:
 	$(CARGO) build --quiet -p qila-cli
@@ -23,3 +23,11 @@ bench:
 
 fmt:
 	$(CARGO) fmt --all
+
+# Per-class screening accuracy on testdata/corpus, Qila beside libinjection on the same requests.
+VENV_ACC := .venv-accuracy
+accuracy:
+	$(CARGO) build --quiet --release -p qila-cli
+	test -x $(VENV_ACC)/bin/python || python3 -m venv $(VENV_ACC)
+	$(VENV_ACC)/bin/python -c "import libinjection" 2>/dev/null || $(VENV_ACC)/bin/pip install --quiet libinjection-python
+	$(VENV_ACC)/bin/python scripts/accuracy.py

@@ -110,6 +110,24 @@ pub fn verdict_line(id: &Value, v: &Verdict<'_>) -> Value {
     if let Some(r) = v.reason() {
         m.insert("reason".into(), r.code().into());
     }
+    if !v.findings().is_empty() {
+        let findings: Vec<Value> = v
+            .findings()
+            .iter()
+            .map(|f| {
+                json!({
+                    "check": f.check.as_str(),
+                    "location": f.location.as_str(),
+                    "name": f.name,
+                    "evidence": f.evidence,
+                })
+            })
+            .collect();
+        m.insert("findings".into(), Value::Array(findings));
+    }
+    if let Some(limit) = v.limit() {
+        m.insert("limit".into(), limit.as_str().into());
+    }
     Value::Object(m)
 }
 
@@ -133,6 +151,7 @@ pub fn verdict_json(v: &Verdict<'_>) -> Value {
         "write": v.intent().write,
         "surfaces": v.surfaces().names().collect::<Vec<_>>(),
         "allowed_by": v.allowed_by().map(|a| a.as_str()),
+        "findings": serde_json::to_value(v.findings()).unwrap_or(Value::Null),
         "headers": headers,
         "audit": serde_json::to_value(v.audit()).unwrap_or(Value::Null),
     });

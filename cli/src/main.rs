@@ -32,6 +32,9 @@ OPTIONS (check):
 
 OPTIONS (inspect):
     --format jsonl|table  verdict lines (default) or a readable table
+    --values              read one raw value per line (as the application would see it, already
+                          decoded) and print the checks that fire on it, as JSON lines
+    --paranoia N          with --values: the paranoia level, 1 to 4 (default: the policy's)
 
 EXIT STATUS:
     check: 0 allowed, 1 blocked or monitored, 2 error
@@ -198,10 +201,20 @@ fn print_human(out: &mut impl Write, v: &qila::Verdict<'_>) -> io::Result<()> {
 fn inspect(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
     let mut parser = lexopt::Parser::from_args(args);
     let (mut policy_file, mut mode, mut table) = (None, None, false);
+    let (mut values, mut paranoia) = (false, None);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("policy") => policy_file = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
             Long("mode") => mode = Some(parse_mode(parser.value().map_err(|e| e.to_string())?)?),
+            Long("values") => values = true,
+            Long("paranoia") => {
+                let v = parser.value().map_err(|e| e.to_string())?;
+                let n: u8 = v.to_string_lossy().parse().map_err(|_| "--paranoia takes 1, 2, 3 or 4".to_owned())?;
+                if !(1..=4).contains(&n) {
+                    return Err("--paranoia takes 1, 2, 3 or 4".into());
+                }
+                paranoia = Some(n);
+            }
             Long("format") => {
                 let f = parser.value().map_err(|e| e.to_string())?;
                 table = match f.to_string_lossy().as_ref() {
@@ -218,6 +231,9 @@ fn inspect(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
         }
     }
     let policy = load_policy(policy_file.as_ref(), mode)?;
+    if values {
+        return inspect_values(paranoia.unwrap_or(policy.config().screening.paranoia));
+    }
     let stdin = io::stdin().lock();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut rows = Vec::new();
@@ -259,6 +275,28 @@ fn inspect(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
     }
     if table {
         write_table(&mut out, policy.mode(), &rows).map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `inspect --values`: one value per line in, one JSON line out with the checks that fire.
+fn inspect_values(paranoia: u8) -> Result<ExitCode, String> {
+    let stdin = io::stdin().lock();
+    let mut out = BufWriter::new(io::stdout().lock());
+    for (n, raw) in stdin.split(b'\n').enumerate() {
+        let raw = raw.map_err(|e| format!("reading standard input: {e}"))?;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(&raw);
+        let value = String::from_utf8_lossy(raw);
+        let mut checks: Vec<serde_json::Value> = Vec::new();
+        qila::screen::scan_value("", &value, |check, hit| {
+            if hit.level <= paranoia {
+                checks.push(serde_json::json!({"check": check.as_str(), "rule": hit.rule, "level": hit.level}));
+            }
+        });
+        let line = serde_json::json!({"line": n + 1, "checks": checks});
+        serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
+        out.write_all(b"\n").map_err(|e| e.to_string())?;
     }
     out.flush().map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,8 @@
 use crate::classify::{classify, Malformed, Surfaces};
 use crate::client_ip;
 use crate::path::{self, PathFlags};
-use crate::policy::{Mode, OnMalformed, Policy};
+use crate::policy::{Mode, OnLimit, OnMalformed, Policy};
+use crate::screen::{self, Screening};
 use crate::request::Request;
 use crate::response::choose_format;
 use crate::time::Timestamp;
@@ -87,6 +88,24 @@ impl Policy {
             }
         };
 
+        // 4. Screening: what still comes in is checked for attacks, in every mode.
+        let mut screening = Screening::default();
+        let refusal = match refusal {
+            None if cfg.screening.enabled => {
+                screening = screen::screen(req, p, &cfg.screening);
+                if let Some(first) = screening.findings.first() {
+                    allowed_by = None;
+                    Some(Reason::from_check(first.check))
+                } else if screening.limit.is_some() && cfg.screening.on_limit == OnLimit::Block {
+                    allowed_by = None;
+                    Some(Reason::LimitExceeded)
+                } else {
+                    None
+                }
+            }
+            other => other,
+        };
+
         let action = match (refusal, mode) {
             (None, _) => Action::Allow,
             (Some(_), Mode::Monitor) => Action::Monitor,
@@ -107,6 +126,7 @@ impl Policy {
             admin,
             format,
             time: now,
+            screening,
             policy: self,
             request: *req,
         }

@@ -191,6 +191,9 @@ pub struct ResponseConfig {
     /// Status of screening refusals.
     #[serde(deserialize_with = "status")]
     pub screening_status: u16,
+    /// Status of refusals past a screening limit.
+    #[serde(deserialize_with = "status")]
+    pub limit_status: u16,
     /// `Retry-After` seconds; 0 leaves it out.
     pub retry_after: u32,
     /// Name of the header announcing the read-only state; empty leaves it out.
@@ -267,6 +270,8 @@ pub struct ScreeningConfig {
     pub max_body_bytes: u64,
     /// Parameters screened at most.
     pub max_params: u32,
+    /// Nesting of a JSON body screened at most.
+    pub max_json_depth: u32,
     /// Past a limit.
     pub on_limit: OnLimit,
     /// Headers screened.
@@ -480,6 +485,7 @@ impl Default for ResponseConfig {
             denied_status: 404,
             malformed_status: 400,
             screening_status: 403,
+            limit_status: 413,
             retry_after: 3600,
             mode_header: "Qila-Mode".into(),
             contact: String::new(),
@@ -496,6 +502,7 @@ impl Default for ScreeningConfig {
             paranoia: 1,
             max_body_bytes: 1 << 20,
             max_params: 1000,
+            max_json_depth: 64,
             on_limit: OnLimit::Block,
             headers: vec!["user-agent".into(), "referer".into(), "x-forwarded-host".into()],
             exclude: Vec::new(),

@@ -73,7 +73,21 @@ fn texts(reason: Reason) -> Texts {
             title_ur: "صفحہ نہیں ملا",
             message_ur: "آپ کا مطلوبہ صفحہ موجود نہیں ہے۔",
         },
-        Reason::MalformedRequest => Texts {
+        Reason::LimitExceeded => Texts {
+            title: "Request too large",
+            message: "The request carried more data than this portal accepts and was not processed.",
+            title_ur: "درخواست بہت بڑی ہے",
+            message_ur: "درخواست میں اس پورٹل کی حد سے زیادہ معلومات تھیں، اس لیے اس پر عمل نہیں کیا گیا۔",
+        },
+        r if r.is_screening() => Texts {
+            title: "Request refused",
+            message: "The request contained something that looks like an attack and was not \
+                      processed. If you typed ordinary text, please rephrase it and try again.",
+            title_ur: "درخواست مسترد کر دی گئی",
+            message_ur: "درخواست میں حملے سے مشابہ مواد تھا، اس لیے اس پر عمل نہیں کیا گیا۔ اگر آپ نے \
+                         عام متن لکھا تھا تو براہِ کرم الفاظ بدل کر دوبارہ کوشش کریں۔",
+        },
+        _ => Texts {
             title: "Bad request",
             message: "The request could not be understood and was not processed.",
             title_ur: "غلط درخواست",
@@ -177,6 +191,8 @@ impl Pages {
                     Reason::AdminNetwork => cfg.forbidden_status,
                     Reason::DeniedPath => cfg.denied_status,
                     Reason::MalformedRequest => cfg.malformed_status,
+                    Reason::LimitExceeded => cfg.limit_status,
+                    _ => cfg.screening_status,
                 };
                 let lockdown = reason == Reason::WriteInLockdown;
                 // Only the lockdown page speaks of the lockdown and of what to do instead; the

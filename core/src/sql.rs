@@ -20,7 +20,7 @@
 //!
 //! # How a string is read
 //!
-//! A hand-written lexer walks the bytes once. Comments, string literals and quoted identifiers
+//! A hand-written lexer walks the bytes without backtracking. Comments, string literals and quoted identifiers
 //! are single tokens, so a keyword inside them never counts: `SELECT 'delete' FROM t` and
 //! `SELECT "update" FROM t` are reads. Each `;` outside them ends a statement. A statement gets its
 //! kind from its first keyword (after any opening parentheses, as in `(SELECT 1) UNION (SELECT 2)`)
@@ -76,15 +76,16 @@
 //! and without `standard_conforming_strings`, MySQL and MariaDB in the default, `ANSI_QUOTES` and
 //! `NO_BACKSLASH_ESCAPES` modes, with versioned comments run or skipped, and SQLite) and keeps the
 //! strongest result. Readings that cannot differ for the bytes present are skipped, so ordinary
-//! ORM output is read once. [`classify_for`] reads only as one [`Engine`] does, and is no less
-//! safe when the engine is right.
+//! ORM output is read once. The price is that syntax only one engine accepts may look like a write
+//! to another: `# note` before a statement, a backtick-quoted keyword, a nested comment. Callers
+//! that know their database should pass it to [`classify_for`], which reads only as that
+//! [`Engine`] does (under each of its settings) and is no less safe when the engine is right.
 //!
 //! # What it cannot see
 //!
 //! The classifier reads text, not the catalogue. A `SELECT` that calls a user-defined function
-//! which writes, or a view over one, is a read to it; so is a read on a table whose triggers
-//! would fire only on writes (they never fire). The read-only session statement from
-//! [`Engine::read_only_session_statement`] covers these. Session and transaction statements can
+//! which writes, directly or through a view, is a read to it. The read-only session statement
+//! from [`Engine::read_only_session_statement`] covers these. Session and transaction statements can
 //! undo that statement (`SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE`,
 //! `BEGIN READ WRITE`, `RESET ALL`) while being of kind [`StatementKind::Session`] or
 //! [`StatementKind::Transaction`]; [`Summary::lifts_read_only`] reports them, and a string that

@@ -11,6 +11,7 @@ use crate::path::NormalizedPath;
 use crate::policy::{Mode, Policy};
 use crate::request::Request;
 use crate::response::BodyFormat;
+use crate::screen::{CheckName, Finding, Limit, Screening};
 use crate::time::Timestamp;
 
 /// What to do with the request.
@@ -56,12 +57,46 @@ pub enum Reason {
     DeniedPath,
     /// `malformed-request`: the request could not be understood and `on_malformed = "block"`.
     MalformedRequest,
+    /// `sqli`: SQL injection found by screening.
+    Sqli,
+    /// `xss`: cross-site scripting found by screening.
+    Xss,
+    /// `traversal`: path traversal or a sensitive local path found by screening.
+    Traversal,
+    /// `rfi`: remote or wrapper file inclusion found by screening.
+    Rfi,
+    /// `cmdi`: OS command injection found by screening.
+    Cmdi,
+    /// `php`: PHP code injection found by screening.
+    Php,
+    /// `webshell`: an upload that is or carries a web shell.
+    Webshell,
+    /// `probe`: a request for a sensitive file or a known exploit path.
+    Probe,
+    /// `scanner`: a known attack tool's user agent.
+    Scanner,
+    /// `limit-exceeded`: more body or parameters than screening reads, with `on_limit = "block"`.
+    LimitExceeded,
 }
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 4] =
-        [Reason::WriteInLockdown, Reason::AdminNetwork, Reason::DeniedPath, Reason::MalformedRequest];
+    pub const ALL: [Reason; 14] = [
+        Reason::WriteInLockdown,
+        Reason::AdminNetwork,
+        Reason::DeniedPath,
+        Reason::MalformedRequest,
+        Reason::Sqli,
+        Reason::Xss,
+        Reason::Traversal,
+        Reason::Rfi,
+        Reason::Cmdi,
+        Reason::Php,
+        Reason::Webshell,
+        Reason::Probe,
+        Reason::Scanner,
+        Reason::LimitExceeded,
+    ];
 
     /// The stable kebab-case code.
     pub fn code(self) -> &'static str {
@@ -70,6 +105,16 @@ impl Reason {
             Reason::AdminNetwork => "admin-network",
             Reason::DeniedPath => "denied-path",
             Reason::MalformedRequest => "malformed-request",
+            Reason::Sqli => "sqli",
+            Reason::Xss => "xss",
+            Reason::Traversal => "traversal",
+            Reason::Rfi => "rfi",
+            Reason::Cmdi => "cmdi",
+            Reason::Php => "php",
+            Reason::Webshell => "webshell",
+            Reason::Probe => "probe",
+            Reason::Scanner => "scanner",
+            Reason::LimitExceeded => "limit-exceeded",
         }
     }
 
@@ -80,6 +125,48 @@ impl Reason {
             Reason::AdminNetwork => "admin area requested from outside the allowed networks",
             Reason::DeniedPath => "path is on the deny list",
             Reason::MalformedRequest => "request could not be understood (fail closed)",
+            Reason::Sqli => "SQL injection",
+            Reason::Xss => "cross-site scripting",
+            Reason::Traversal => "path traversal",
+            Reason::Rfi => "file inclusion",
+            Reason::Cmdi => "OS command injection",
+            Reason::Php => "PHP code injection",
+            Reason::Webshell => "web shell upload",
+            Reason::Probe => "probe for a sensitive file or exploit path",
+            Reason::Scanner => "attack tool",
+            Reason::LimitExceeded => "more input than screening reads (fail closed)",
+        }
+    }
+
+    /// Whether the reason comes from screening (an attack found in the request).
+    pub fn is_screening(self) -> bool {
+        matches!(
+            self,
+            Reason::Sqli
+                | Reason::Xss
+                | Reason::Traversal
+                | Reason::Rfi
+                | Reason::Cmdi
+                | Reason::Php
+                | Reason::Webshell
+                | Reason::Probe
+                | Reason::Scanner
+                | Reason::LimitExceeded
+        )
+    }
+
+    /// The reason a screening check's findings are refused with.
+    pub fn from_check(check: CheckName) -> Reason {
+        match check {
+            CheckName::Sqli => Reason::Sqli,
+            CheckName::Xss => Reason::Xss,
+            CheckName::Traversal => Reason::Traversal,
+            CheckName::Rfi => Reason::Rfi,
+            CheckName::Cmdi => Reason::Cmdi,
+            CheckName::Php => Reason::Php,
+            CheckName::Webshell => Reason::Webshell,
+            CheckName::Probe => Reason::Probe,
+            CheckName::Scanner => Reason::Scanner,
         }
     }
 
@@ -148,6 +235,7 @@ pub struct Verdict<'a> {
     pub(crate) admin: bool,
     pub(crate) format: BodyFormat,
     pub(crate) time: Timestamp,
+    pub(crate) screening: Screening,
     pub(crate) policy: &'a Policy,
     pub(crate) request: Request<'a>,
 }
@@ -220,6 +308,16 @@ impl<'a> Verdict<'a> {
         self.allowed_by
     }
 
+    /// The attacks screening found (at or below the policy's paranoia level).
+    pub fn findings(&self) -> &[Finding] {
+        &self.screening.findings
+    }
+
+    /// The screening limit the request went past, if any.
+    pub fn limit(&self) -> Option<Limit> {
+        self.screening.limit
+    }
+
     /// Whether the path is an admin path.
     pub fn is_admin(&self) -> bool {
         self.admin
@@ -283,6 +381,8 @@ impl<'a> Verdict<'a> {
             allowed_by: self.allowed_by,
             malformed: self.intent.malformed,
             path_flags: self.path.flags().names().collect(),
+            findings: &self.screening.findings,
+            limit: self.screening.limit,
         }
     }
 }
@@ -332,6 +432,12 @@ pub struct AuditEvent<'a> {
     /// What normalising the path had to undo.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub path_flags: Vec<&'static str>,
+    /// What screening found.
+    #[serde(skip_serializing_if = "<[Finding]>::is_empty")]
+    pub findings: &'a [Finding],
+    /// The screening limit the request went past.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
 }
 
 impl AuditEvent<'_> {

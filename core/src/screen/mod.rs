@@ -25,3 +25,411 @@ pub struct Hit {
     /// The byte range of the scanned value that shows it (for the evidence in the verdict).
     pub evidence: Range<usize>,
 }
+
+pub mod json;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::decode::{form_component, percent_decode, raw_pairs};
+use crate::multipart;
+use crate::policy::{OnLimit, ScreeningConfig};
+use crate::request::Request;
+
+pub use crate::policy::CheckName;
+
+impl CheckName {
+    /// The kebab-case name, which is also the reason code of its refusals.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckName::Sqli => "sqli",
+            CheckName::Xss => "xss",
+            CheckName::Traversal => "traversal",
+            CheckName::Rfi => "rfi",
+            CheckName::Cmdi => "cmdi",
+            CheckName::Php => "php",
+            CheckName::Webshell => "webshell",
+            CheckName::Probe => "probe",
+            CheckName::Scanner => "scanner",
+        }
+    }
+}
+
+/// Where in the request a finding was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Location {
+    /// The path.
+    Path,
+    /// A query-string parameter.
+    Query,
+    /// A urlencoded body field, or a body of another type read as text.
+    Body,
+    /// A key or string of a JSON body.
+    Json,
+    /// A multipart field, file name or uploaded file.
+    Multipart,
+    /// A cookie.
+    Cookie,
+    /// A header.
+    Header,
+}
+
+impl Location {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Body => "body",
+            Location::Json => "json",
+            Location::Multipart => "multipart",
+            Location::Cookie => "cookie",
+            Location::Header => "header",
+        }
+    }
+}
+
+/// One attack found in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Finding {
+    /// The check that found it.
+    pub check: CheckName,
+    /// Where.
+    pub location: Location,
+    /// The parameter, cookie, header or field name (empty for the path and whole bodies).
+    pub name: String,
+    /// The decoded text that shows it, at most [`EVIDENCE_CHARS`] characters.
+    pub evidence: String,
+    /// `high` (paranoia 1), `medium` (2), `low` (3) or `note` (4).
+    pub severity: &'static str,
+    /// What matched.
+    pub rule: &'static str,
+}
+
+/// The most characters of evidence a finding keeps.
+pub const EVIDENCE_CHARS: usize = 120;
+
+fn severity(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "high",
+        2 => "medium",
+        3 => "low",
+        _ => "note",
+    }
+}
+
+/// Which limit a request went past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Limit {
+    /// `max_body_bytes`.
+    BodyBytes,
+    /// `max_params`.
+    Params,
+    /// `max_json_depth`.
+    JsonDepth,
+}
+
+impl Limit {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Limit::BodyBytes => "max-body-bytes",
+            Limit::Params => "max-params",
+            Limit::JsonDepth => "max-json-depth",
+        }
+    }
+}
+
+/// What screening found in one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Screening {
+    /// Attacks found at or below the policy's paranoia level, in request order.
+    pub findings: Vec<Finding>,
+    /// The first limit the request went past, if any.
+    pub limit: Option<Limit>,
+    /// Whether only part of the request was screened (a limit with `on_limit = "screen-prefix"`).
+    pub partial: bool,
+}
+
+/// How many findings one request keeps.
+const MAX_FINDINGS: usize = 16;
+
+/// The value checks, in the order they run.
+type ValueCheck = fn(&str, &str) -> Option<(CheckName, Hit)>;
+
+fn check_sqli(_: &str, v: &str) -> Option<(CheckName, Hit)> {
+    sqli::scan(v).map(|h| (CheckName::Sqli, h))
+}
+fn check_xss(_: &str, v: &str) -> Option<(CheckName, Hit)> {
+    xss::scan(v).map(|h| (CheckName::Xss, h))
+}
+fn check_traversal(_name: &str, v: &str) -> Option<(CheckName, Hit)> {
+    traversal::scan(v).map(|h| {
+        let check = if h.rule.starts_with("rfi") { CheckName::Rfi } else { CheckName::Traversal };
+        (check, h)
+    })
+}
+fn check_cmdi(_: &str, v: &str) -> Option<(CheckName, Hit)> {
+    cmdi::scan(v).map(|h| (CheckName::Cmdi, h))
+}
+fn check_php(_: &str, v: &str) -> Option<(CheckName, Hit)> {
+    php::scan(v).map(|h| (CheckName::Php, h))
+}
+
+const VALUE_CHECKS: [ValueCheck; 5] = [check_sqli, check_xss, check_traversal, check_cmdi, check_php];
+
+/// Runs every value check on `value` (already decoded as the application would see it) and
+/// calls `f` with each hit. `name` is the parameter name, used by checks that care (file
+/// inclusion looks harder at `page=` and `file=`).
+pub fn scan_value(name: &str, value: &str, mut f: impl FnMut(CheckName, Hit)) {
+    for check in VALUE_CHECKS {
+        if let Some((c, h)) = check(name, value) {
+            f(c, h);
+        }
+    }
+}
+
+struct Screener<'c> {
+    cfg: &'c ScreeningConfig,
+    path: &'c str,
+    out: Screening,
+    params: u32,
+}
+
+fn evidence(value: &str, range: std::ops::Range<usize>) -> String {
+    let start = range.start.min(value.len());
+    let end = range.end.clamp(start, value.len());
+    let (mut s, mut e) = (start, end);
+    while !value.is_char_boundary(s) {
+        s -= 1;
+    }
+    while !value.is_char_boundary(e) {
+        e += 1;
+    }
+    let text = if s == e { value } else { &value[s..e] };
+    text.chars().take(EVIDENCE_CHARS).collect()
+}
+
+impl Screener<'_> {
+    fn excluded(&self, check: CheckName, name: &str) -> bool {
+        self.cfg.exclude.iter().any(|x| {
+            x.path.matches(self.path, false)
+                && x.param.as_deref().is_none_or(|p| p == name)
+                && (x.checks.is_empty() || x.checks.contains(&check))
+        })
+    }
+
+    fn hit(&mut self, check: CheckName, hit: Hit, location: Location, name: &str, value: &str) {
+        if hit.level > self.cfg.paranoia || self.out.findings.len() >= MAX_FINDINGS || self.excluded(check, name) {
+            return;
+        }
+        self.out.findings.push(Finding {
+            check,
+            location,
+            name: name.chars().take(EVIDENCE_CHARS).collect(),
+            evidence: evidence(value, hit.evidence.clone()),
+            severity: severity(hit.level),
+            rule: hit.rule,
+        });
+    }
+
+    fn limit(&mut self, limit: Limit) {
+        self.out.limit.get_or_insert(limit);
+        if self.cfg.on_limit == OnLimit::ScreenPrefix {
+            self.out.partial = true;
+        }
+    }
+
+    /// Counts a parameter; false once past `max_params`.
+    fn count(&mut self) -> bool {
+        self.params += 1;
+        if self.params > self.cfg.max_params {
+            self.limit(Limit::Params);
+            return false;
+        }
+        true
+    }
+
+    fn value(&mut self, location: Location, name: &str, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let mut hits: [Option<(CheckName, Hit)>; 5] = Default::default();
+        for (slot, check) in hits.iter_mut().zip(VALUE_CHECKS) {
+            *slot = check(name, value);
+        }
+        for (c, h) in hits.into_iter().flatten() {
+            self.hit(c, h, location, name, value);
+        }
+    }
+
+    fn pair(&mut self, location: Location, raw_name: &str, raw_value: &str) -> bool {
+        if !self.count() {
+            return false;
+        }
+        let name = form_component(raw_name);
+        let value = form_component(raw_value);
+        self.value(location, "", &name);
+        self.value(location, &name, &value);
+        true
+    }
+
+    fn pairs(&mut self, location: Location, text: &str) {
+        for (n, v) in raw_pairs(text) {
+            if !self.pair(location, n, v) {
+                break;
+            }
+        }
+    }
+}
+
+/// Screens `req`, whose normalised path is `path`.
+pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening {
+    let mut s = Screener { cfg, path, out: Screening::default(), params: 0 };
+    let headers = req.header_view();
+
+    // The path: probes, and what the raw path says once decoded (traversal, injection in a
+    // path segment).
+    if let Some(h) = probe::scan_path(path) {
+        s.hit(CheckName::Probe, h, Location::Path, "", path);
+    }
+    let raw_path = req.path();
+    if raw_path.bytes().any(|b| b == b'%' || b == b'\\' || b == b'.' || b == b'\'' || b == b'<') {
+        let decoded = percent_decode(raw_path.as_bytes(), false);
+        let text = String::from_utf8_lossy(&decoded);
+        s.value(Location::Path, "", &text);
+    }
+
+    // The query string.
+    if let Some(q) = req.query() {
+        s.pairs(Location::Query, q);
+    }
+
+    // Cookies.
+    for cookie in headers.get_all("cookie") {
+        let text = String::from_utf8_lossy(cookie);
+        for part in text.split(';') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            if !s.count() {
+                break;
+            }
+            let (name, value) = part.split_once('=').unwrap_or(("", part));
+            let value = percent_decode(value.as_bytes(), false);
+            let value = String::from_utf8_lossy(&value);
+            s.value(Location::Cookie, name.trim(), &value);
+        }
+    }
+
+    // Headers attackers use.
+    for (name, value) in headers.iter() {
+        let lname_is = |h: &str| name.eq_ignore_ascii_case(h);
+        if lname_is("user-agent") {
+            let ua = String::from_utf8_lossy(value);
+            if let Some(h) = probe::scan_user_agent(&ua) {
+                s.hit(CheckName::Scanner, h, Location::Header, name, &ua);
+            }
+        }
+        if cfg.headers.iter().any(|h| lname_is(h)) {
+            let decoded = percent_decode(value, false);
+            let text = String::from_utf8_lossy(&decoded);
+            s.value(Location::Header, name, &text);
+        }
+    }
+
+    // The body.
+    if let Some(body) = req.body_bytes() {
+        body_values(&mut s, req, body);
+    }
+    s.out
+}
+
+fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
+    let mut body = body;
+    if body.len() as u64 > s.cfg.max_body_bytes {
+        s.limit(Limit::BodyBytes);
+        if s.cfg.on_limit == OnLimit::Block {
+            return;
+        }
+        body = &body[..s.cfg.max_body_bytes as usize];
+    }
+    if body.is_empty() {
+        return;
+    }
+    let ct = req.content_type().unwrap_or("");
+    let is = |t: &str| ct.eq_ignore_ascii_case(t);
+    if is("application/x-www-form-urlencoded") {
+        let text = String::from_utf8_lossy(body);
+        s.pairs(Location::Body, &text);
+    } else if is("application/json") || (ct.len() > 5 && ct[ct.len() - 5..].eq_ignore_ascii_case("+json")) {
+        let mut strings = 0u32;
+        let result = json::walk(body, s.cfg.max_json_depth as usize, |key, string| {
+            strings += 1;
+            if strings > s.cfg.max_params {
+                return;
+            }
+            if string.is_key {
+                s.value(Location::Json, "", &string.text);
+            } else {
+                s.value(Location::Json, key, &string.text);
+            }
+        });
+        if strings > s.cfg.max_params {
+            s.limit(Limit::Params);
+        }
+        match result {
+            Ok(()) => {}
+            Err(json::JsonError::TooDeep) => s.limit(Limit::JsonDepth),
+            // Not JSON after all: screen it as text rather than not at all.
+            Err(json::JsonError::Invalid) => whole_body(s, body),
+        }
+    } else if ct.len() >= 10 && ct.as_bytes()[..10].eq_ignore_ascii_case(b"multipart/") {
+        let full = req.header_view().get("content-type").unwrap_or(b"");
+        let Some(boundary) = multipart::boundary(full) else {
+            return whole_body(s, body);
+        };
+        for part in multipart::parts(body, boundary) {
+            let Ok(part) = part else {
+                return whole_body(s, body);
+            };
+            if !s.count() {
+                break;
+            }
+            let name = String::from_utf8_lossy(part.name.unwrap_or(b""));
+            match part.filename {
+                Some(filename) => {
+                    let head = &part.body[..part.body.len().min(UPLOAD_HEAD)];
+                    let fname = String::from_utf8_lossy(filename);
+                    if let Some(h) = webshell::scan_upload(filename, part.content_type, head) {
+                        s.hit(CheckName::Webshell, h, Location::Multipart, &name, &fname);
+                    }
+                    s.value(Location::Multipart, &name, &fname);
+                }
+                None => {
+                    let value = String::from_utf8_lossy(part.body);
+                    s.value(Location::Multipart, &name, &value);
+                }
+            }
+        }
+    } else if is("application/graphql") || ct.starts_with("text/") || ct.is_empty() || ct.contains("xml") {
+        whole_body(s, body);
+    }
+}
+
+/// How many bytes of an uploaded file are screened.
+pub const UPLOAD_HEAD: usize = 64 * 1024;
+
+fn whole_body(s: &mut Screener<'_>, body: &[u8]) {
+    let text: Cow<'_, str> = String::from_utf8_lossy(body);
+    if s.count() {
+        s.value(Location::Body, "", &text);
+    }
+}

@@ -1,9 +1,1025 @@
-//! `sqli` check (being written).
+//! SQL injection: would this value change the structure of a SQL query it is pasted into?
+//!
+//! A value can land in a query in three places: inside a `'...'` string, inside a `"..."`
+//! string (or a PostgreSQL identifier), or bare, where a number or a name was expected. The
+//! check reads the value once per place with its own small SQL lexer (MySQL, PostgreSQL, MSSQL,
+//! Oracle and SQLite syntax) and asks whether what follows the break-out is SQL that means
+//! something: a tautology (`' or 'a'='a`), a `UNION SELECT`, a stacked statement
+//! (`; DROP TABLE`), a comment that cuts the rest of the query off (`admin'--`), a clause
+//! (`ORDER BY 5`), or a function an attacker calls for timing or errors (`sleep(5)`,
+//! `extractvalue(`). Prose that happens to use SQL words (`select a union representative`,
+//! `drop me an email`) never reaches a break-out and is left alone.
+//!
+//! Comments inside keywords (`UN/**/ION`), MySQL executable comments (`/*!50000UNION*/`), odd
+//! whitespace (`%0b`, `%a0`) and a second layer of percent-encoding are read through.
+//!
+//! The lexer works on the borrowed bytes and keeps only a fixed window of tokens, so a scan
+//! allocates nothing (except when a second percent-decoding has to be undone) and runs in time
+//! linear in the value.
 
 use super::Hit;
 
 /// Scans one decoded value.
+///
+/// Returns a hit for an injection: level 1 when the value plainly changes a query's structure,
+/// levels 2 to 4 for weaker signals.
 pub fn scan(value: &str) -> Option<Hit> {
-    let _ = value;
-    None
+    let bytes = value.as_bytes();
+    let mut best = scan_bytes(bytes);
+    if best.as_ref().is_none_or(|h| h.level > 1) && has_escape(bytes) {
+        let decoded = decode_again(bytes);
+        if let Some(mut h) = scan_bytes(&decoded) {
+            h.evidence = 0..bytes.len();
+            best = pick(best, Some(h));
+        }
+    }
+    best
+}
+
+fn pick(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.level < a.level { b } else { a }),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// Whether the value still holds `%XX` or `%uXXXX` escapes.
+fn has_escape(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'%', b).any(|i| {
+        let hex = |j: usize| b.get(j).is_some_and(|c| c.is_ascii_hexdigit());
+        (hex(i + 1) && hex(i + 2))
+            || (matches!(b.get(i + 1), Some(b'u' | b'U')) && (2..6).all(|k| hex(i + k)))
+    })
+}
+
+/// Undoes one more layer of `%XX` and `%uXXXX` (only the low byte of the latter is kept, as
+/// IIS-style decoders do for ASCII).
+fn decode_again(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let val = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(val),
+                b.get(i + 2).copied().and_then(val),
+            ) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+            if matches!(b.get(i + 1), Some(b'u' | b'U')) {
+                let d: Option<Vec<u8>> = (2..6).map(|k| b.get(i + k).copied().and_then(val)).collect();
+                if let Some(d) = d {
+                    let code = (u32::from(d[0]) << 12)
+                        | (u32::from(d[1]) << 8)
+                        | (u32::from(d[2]) << 4)
+                        | u32::from(d[3]);
+                    if code < 0x80 {
+                        out.push(code as u8);
+                    } else if let Some(c) = char::from_u32(code) {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    i += 6;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Bytes that can start anything the rules look at besides words and numbers.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let s = b"'\"`;()#*/=|&<>@,-{}[]!~^+%\\:";
+    let mut i = 0;
+    while i < s.len() {
+        t[s[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+fn scan_bytes(b: &[u8]) -> Option<Hit> {
+    // Prefilter: without punctuation, only a run of words and numbers is left; that can be an
+    // injection only when it holds a UNION, starts with a number or a keyword the rules know.
+    if !b.iter().any(|&c| SPECIAL[c as usize]) && !words_only_suspect(b) {
+        return None;
+    }
+    let mut best = check(b, Ctx::Bare);
+    if best.as_ref().is_some_and(|h| h.level == 1) {
+        return best;
+    }
+    for (q, ctx) in [(b'\'', Ctx::Quote(b'\'')), (b'"', Ctx::Quote(b'"'))] {
+        if memchr::memchr(q, b).is_some() {
+            best = pick(best, check(b, ctx));
+            if best.as_ref().is_some_and(|h| h.level == 1) {
+                return best;
+            }
+        }
+    }
+    best
+}
+
+/// For a value of letters, digits and spaces only: does it hold a word the rules could use?
+fn words_only_suspect(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphabetic() {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let w = &b[s..i];
+            if w.len() >= 2 && w.len() <= 9 {
+                let mut buf = [0u8; 9];
+                for (d, c) in buf.iter_mut().zip(w) {
+                    *d = c.to_ascii_lowercase();
+                }
+                if matches!(
+                    &buf[..w.len()],
+                    b"union" | b"or" | b"and" | b"xor" | b"order" | b"group" | b"having" | b"waitfor"
+                        | b"select" | b"procedure" | b"into" | b"exec" | b"execute" | b"shutdown"
+                        | b"where" | b"limit" | b"div" | b"like" | b"rlike" | b"regexp"
+                ) {
+                    return true;
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Ctx {
+    /// The value replaces a number or a name.
+    Bare,
+    /// The value sits inside a string opened by this quote.
+    Quote(u8),
+}
+
+/// What a function name is known for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Func {
+    /// Timing, errors, files, commands: no form field calls these.
+    Danger,
+    /// `sleep`: dangerous with a number argument.
+    Sleep,
+    /// `char`, `chr`, `concat`...: used to build strings without quotes.
+    Build,
+    /// Other well-known SQL functions (`version`, `cast`, `substring`...).
+    Sql,
+    /// Any other word followed by `(`.
+    Other,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum K {
+    Str,
+    Num,
+    Word,
+    /// A name that only a database catalogue uses (`information_schema`, `sysobjects`).
+    Catalog,
+    Var,
+    /// `@@version` and other system variables.
+    SysVar,
+    Op,
+    /// `=`, `<`, `>`, `<>`, `!=`, `LIKE`, `IS`, `IN`, `BETWEEN`...
+    Cmp,
+    /// `AND`, `OR`, `XOR`, `&&`, `||`.
+    Logic,
+    Not,
+    LPar,
+    RPar,
+    Comma,
+    Semi,
+    Comment,
+    Func(Func),
+    Union,
+    /// `ALL`, `DISTINCT`.
+    Quant,
+    Select,
+    From,
+    Where,
+    Order,
+    Group,
+    By,
+    Having,
+    Limit,
+    Procedure,
+    Into,
+    Outfile,
+    Value,
+    /// `INSERT`, `UPDATE`, `DELETE`, `DROP`, `CREATE`, `ALTER`, `TRUNCATE`, `DECLARE`,
+    /// `SHUTDOWN`, `EXEC`...: a statement start.
+    Stmt,
+    Exec,
+    Waitfor,
+    Delay,
+    Table,
+    Set,
+    Values,
+    As,
+    Case,
+    Exists,
+    /// Any other SQL keyword.
+    Kw,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    k: K,
+    s: usize,
+    e: usize,
+    /// Whitespace or a comment came right before this token.
+    gap: bool,
+}
+
+struct Lexer<'a> {
+    b: &'a [u8],
+    i: usize,
+    /// Inside a MySQL `/*! ... */` executable comment.
+    exec_comment: bool,
+    /// Open ODBC `{fn ...}` escapes.
+    odbc: u32,
+}
+
+fn is_space(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0 => 1,
+        0xc2 if b.get(i + 1) == Some(&0xa0) => 2,
+        _ => 0,
+    }
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+impl<'a> Lexer<'a> {
+    fn new(b: &'a [u8], start: usize) -> Self {
+        Lexer { b, i: start, exec_comment: false, odbc: 0 }
+    }
+
+    /// Skips a quoted run opened at `self.i` by `q`; returns whether it was closed.
+    fn string(&mut self, q: u8) -> bool {
+        let b = self.b;
+        let mut i = self.i + 1;
+        loop {
+            let Some(off) = memchr::memchr2(q, b'\\', &b[i.min(b.len())..]) else {
+                self.i = b.len();
+                return false;
+            };
+            i += off;
+            if b[i] == b'\\' {
+                i += 2;
+                continue;
+            }
+            if b.get(i + 1) == Some(&q) {
+                i += 2;
+                continue;
+            }
+            self.i = i + 1;
+            return true;
+        }
+    }
+
+    /// Reads `[a-z]+` words joined by inline comments (`UN/**/ION`) when the join is a keyword.
+    fn word(&mut self) -> (K, usize) {
+        let b = self.b;
+        let s = self.i;
+        let mut i = s;
+        while i < b.len() && (is_word_byte(b[i]) || (b[i] == b'.' && i + 1 < b.len() && (is_word_byte(b[i + 1]) || b[i + 1] == b'.'))) {
+            i += 1;
+        }
+        let mut buf = [0u8; 32];
+        let mut n = 0;
+        for &c in &b[s..i] {
+            if n < buf.len() {
+                buf[n] = c.to_ascii_lowercase();
+            }
+            n += 1;
+        }
+        // A comment splitting a keyword.
+        if n < 16 && b[s..i].iter().all(u8::is_ascii_alphabetic) && b.get(i..i + 2) == Some(b"/*") && b.get(i + 2) != Some(&b'!') {
+            if let Some(end) = memchr::memmem::find(&b[i + 2..], b"*/") {
+                let j = i + 2 + end + 2;
+                let mut k = j;
+                while k < b.len() && b[k].is_ascii_alphabetic() {
+                    k += 1;
+                }
+                if k > j && n + (k - j) <= 16 {
+                    let mut joined = buf;
+                    for (d, c) in joined[n..].iter_mut().zip(&b[j..k]) {
+                        *d = c.to_ascii_lowercase();
+                    }
+                    let kind = keyword(&joined[..n + k - j]);
+                    if !matches!(kind, K::Word) {
+                        self.i = k;
+                        return (self.after_word(kind, &joined[..n + k - j]), k);
+                    }
+                }
+            }
+        }
+        self.i = i;
+        let kind = if n <= buf.len() { keyword(&buf[..n]) } else { K::Word };
+        let kind = if kind == K::Word && is_catalog(&b[s..i]) { K::Catalog } else { kind };
+        let name = &buf[..n.min(buf.len())];
+        (self.after_word(kind, name), i)
+    }
+
+    /// A word directly followed by `(` is a function call.
+    fn after_word(&self, kind: K, name: &[u8]) -> K {
+        let b = self.b;
+        let mut j = self.i;
+        while j < b.len() && is_space(b, j) > 0 {
+            j += is_space(b, j);
+        }
+        if b.get(j) != Some(&b'(') {
+            return kind;
+        }
+        let spaced = j != self.i;
+        match kind {
+            K::Word | K::Catalog => {
+                let f = function(name);
+                if spaced && f == Func::Other {
+                    kind
+                } else {
+                    K::Func(f)
+                }
+            }
+            // `insert(`, `replace(`, `left(`, `if(`, `char(`, `values(` are functions in MySQL.
+            K::Stmt | K::Kw | K::Value if !spaced => K::Func(function(name)),
+            _ => kind,
+        }
+    }
+
+    fn next(&mut self) -> Option<Tok> {
+        let b = self.b;
+        let mut gap = false;
+        loop {
+            let i = self.i;
+            if i >= b.len() {
+                return None;
+            }
+            let sp = is_space(b, i);
+            if sp > 0 {
+                self.i += sp;
+                gap = true;
+                continue;
+            }
+            let c = b[i];
+            let next = b.get(i + 1).copied();
+            // Comments.
+            if c == b'/' && next == Some(b'*') {
+                if b.get(i + 2) == Some(&b'!') {
+                    let mut j = i + 3;
+                    while j < b.len() && b[j].is_ascii_digit() {
+                        j += 1;
+                    }
+                    self.i = j;
+                    self.exec_comment = true;
+                    gap = true;
+                    continue;
+                }
+                let end = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |e| i + 2 + e + 2);
+                self.i = end;
+                return Some(Tok { k: K::Comment, s: i, e: end, gap });
+            }
+            if c == b'*' && next == Some(b'/') && self.exec_comment {
+                self.exec_comment = false;
+                self.i += 2;
+                gap = true;
+                continue;
+            }
+            if c == b'#' || (c == b'-' && next == Some(b'-')) {
+                let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e + 1);
+                self.i = end;
+                return Some(Tok { k: K::Comment, s: i, e: end, gap });
+            }
+            // ODBC escapes: `{fn ...}`, `{call ...}`, `{d '...'}`.
+            if c == b'{' {
+                let mut j = i + 1;
+                while j < b.len() && is_space(b, j) > 0 {
+                    j += is_space(b, j);
+                }
+                let mut k = j;
+                while k < b.len() && b[k].is_ascii_alphabetic() {
+                    k += 1;
+                }
+                let w = &b[j..k];
+                if ["fn", "call", "oj", "d", "t", "ts", "escape"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes())) {
+                    self.i = k;
+                    self.odbc += 1;
+                    gap = true;
+                    continue;
+                }
+            }
+            if c == b'}' && self.odbc > 0 {
+                self.odbc -= 1;
+                self.i += 1;
+                gap = true;
+                continue;
+            }
+            let (k, e) = match c {
+                b'\'' | b'"' => {
+                    self.string(c);
+                    (K::Str, self.i)
+                }
+                b'`' => {
+                    self.string(c);
+                    (K::Word, self.i)
+                }
+                b'[' => {
+                    let end = memchr::memchr(b']', &b[i..]).map_or(b.len(), |e| i + e + 1);
+                    self.i = end;
+                    (K::Word, end)
+                }
+                b'(' => {
+                    self.i += 1;
+                    (K::LPar, self.i)
+                }
+                b')' => {
+                    self.i += 1;
+                    (K::RPar, self.i)
+                }
+                b',' => {
+                    self.i += 1;
+                    (K::Comma, self.i)
+                }
+                b';' => {
+                    self.i += 1;
+                    (K::Semi, self.i)
+                }
+                b'@' => {
+                    let sys = next == Some(b'@');
+                    let mut j = i + if sys { 2 } else { 1 };
+                    while j < b.len() && (is_word_byte(b[j]) || b[j] == b'.') {
+                        j += 1;
+                    }
+                    self.i = j;
+                    (if sys && j > i + 2 { K::SysVar } else { K::Var }, j)
+                }
+                b'0'..=b'9' => {
+                    let e = number(b, i);
+                    self.i = e;
+                    (K::Num, e)
+                }
+                b'.' if next.is_some_and(|n| n.is_ascii_digit()) => {
+                    let e = number(b, i);
+                    self.i = e;
+                    (K::Num, e)
+                }
+                b'|' if next == Some(b'|') => {
+                    self.i += 2;
+                    (K::Logic, self.i)
+                }
+                b'&' if next == Some(b'&') => {
+                    self.i += 2;
+                    (K::Logic, self.i)
+                }
+                b'=' | b'<' | b'>' | b'!' => {
+                    let mut j = i + 1;
+                    while j < b.len() && matches!(b[j], b'=' | b'<' | b'>') && j < i + 3 {
+                        j += 1;
+                    }
+                    self.i = j;
+                    if c == b'!' && j == i + 1 {
+                        (K::Not, j)
+                    } else {
+                        (K::Cmp, j)
+                    }
+                }
+                c if is_word_byte(c) => {
+                    // String prefixes: N'..', E'..', X'..', B'..', _utf8'..'.
+                    let (k, e) = self.word();
+                    (k, e)
+                }
+                _ => {
+                    self.i += 1;
+                    (K::Op, self.i)
+                }
+            };
+            return Some(Tok { k, s: i, e, gap });
+        }
+    }
+}
+
+/// End of a number starting at `i`: digits, a fraction, an exponent, `0x..` and `0b..`.
+fn number(b: &[u8], i: usize) -> usize {
+    let mut j = i;
+    if b[i] == b'0' && matches!(b.get(i + 1), Some(b'x' | b'X')) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
+        j = i + 2;
+        while j < b.len() && b[j].is_ascii_hexdigit() {
+            j += 1;
+        }
+        return j;
+    }
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j < b.len() && b[j] == b'.' {
+        j += 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+    }
+    if j < b.len() && matches!(b[j], b'e' | b'E') {
+        let mut k = j + 1;
+        if k < b.len() && matches!(b[k], b'+' | b'-') {
+            k += 1;
+        }
+        if k < b.len() && b[k].is_ascii_digit() {
+            j = k;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+        }
+    }
+    j
+}
+
+fn keyword(w: &[u8]) -> K {
+    match w {
+        b"union" => K::Union,
+        b"all" | b"distinct" | b"distinctrow" => K::Quant,
+        b"select" => K::Select,
+        b"from" => K::From,
+        b"where" => K::Where,
+        b"order" => K::Order,
+        b"group" => K::Group,
+        b"by" => K::By,
+        b"having" => K::Having,
+        b"limit" | b"offset" | b"top" => K::Limit,
+        b"procedure" => K::Procedure,
+        b"into" => K::Into,
+        b"outfile" | b"dumpfile" => K::Outfile,
+        b"and" | b"or" | b"xor" | b"div" => K::Logic,
+        b"not" => K::Not,
+        b"like" | b"rlike" | b"regexp" | b"is" | b"in" | b"between" | b"sounds" | b"ilike" => K::Cmp,
+        b"true" | b"false" | b"null" | b"unknown" => K::Value,
+        b"insert" | b"update" | b"delete" | b"drop" | b"create" | b"alter" | b"truncate"
+        | b"declare" | b"shutdown" | b"grant" | b"revoke" | b"rename" | b"replace" | b"merge"
+        | b"load" | b"handler" | b"copy" | b"call" | b"begin" => K::Stmt,
+        b"exec" | b"execute" => K::Exec,
+        b"waitfor" => K::Waitfor,
+        b"delay" | b"time" => K::Delay,
+        b"table" | b"database" | b"schema" | b"procedure_" | b"view" | b"user" | b"login" => K::Table,
+        b"set" => K::Set,
+        b"values" | b"value" => K::Values,
+        b"as" => K::As,
+        b"case" | b"when" | b"then" | b"else" | b"end" => K::Case,
+        b"exists" => K::Exists,
+        b"collate" | b"escape" | b"asc" | b"desc" | b"join" | b"on" | b"using" | b"if" | b"iif"
+        | b"mod" | b"binary" | b"char" | b"varchar" | b"int" | b"nvarchar" | b"sysname"
+        | b"some" | b"any" => K::Kw,
+        _ => K::Word,
+    }
+}
+
+fn function(w: &[u8]) -> Func {
+    match w {
+        b"sleep" => Func::Sleep,
+        b"benchmark" | b"pg_sleep" | b"extractvalue" | b"updatexml" | b"load_file" | b"xp_cmdshell"
+        | b"dbms_pipe.receive_message" | b"dbms_lock.sleep" | b"utl_inaddr.get_host_address"
+        | b"utl_inaddr.get_host_name" | b"utl_http.request" | b"ctxsys.drithsx.sn" | b"sys_eval"
+        | b"sys_exec" | b"name_const" | b"randomblob" | b"pg_read_file" | b"pg_ls_dir"
+        | b"dbms_xmlgen.getxml" | b"xmltype" | b"sys.fn_varbintohexstr" | b"sys.dbms_export_extension"
+        | b"geometrycollection" | b"multipoint" | b"polygon" | b"linestring" | b"multilinestring"
+        | b"multipolygon" | b"exp" | b"gtid_subset" | b"json_keys" | b"lo_import" | b"lo_export"
+        | b"sleep_" | b"openrowset" | b"opendatasource" | b"xp_dirtree" | b"master..xp_cmdshell"
+        | b"master..xp_dirtree" => Func::Danger,
+        b"char" | b"chr" | b"nchar" | b"concat" | b"concat_ws" | b"group_concat" | b"unhex"
+        | b"char_length" | b"string_agg" | b"listagg" | b"make_set" | b"elt" => Func::Build,
+        b"version" | b"database" | b"user" | b"current_user" | b"system_user" | b"session_user"
+        | b"schema" | b"db_name" | b"user_name" | b"host_name" | b"suser_name" | b"is_srvrolemember"
+        | b"cast" | b"convert" | b"substring" | b"substr" | b"mid" | b"ascii" | b"ord" | b"hex"
+        | b"length" | b"len" | b"if" | b"iif" | b"ifnull" | b"isnull" | b"nullif" | b"coalesce"
+        | b"count" | b"floor" | b"rand" | b"md5" | b"sha1" | b"lower" | b"upper" | b"left"
+        | b"right" | b"instr" | b"locate" | b"position" | b"strcmp" | b"now" | b"connection_id"
+        | b"last_insert_id" | b"row_count" | b"uuid" | b"bin" | b"oct" | b"conv" | b"aes_encrypt"
+        | b"aes_decrypt" | b"encode" | b"decode" | b"compress" | b"uncompress" | b"to_char"
+        | b"utl_raw.cast_to_varchar2" | b"sys_context" | b"current_database" | b"pg_user"
+        | b"quote_ident" | b"quote_literal" | b"regexp_substring" | b"sqlite_version"
+        | b"typeof" | b"unicode" | b"replace" | b"insert" | b"reverse" | b"trim" | b"ltrim"
+        | b"rtrim" | b"space" | b"repeat" | b"lpad" | b"rpad" | b"abs" | b"sum" | b"max"
+        | b"min" | b"avg" | b"values" | b"exists" | b"case" | b"not" | b"waitfor" => Func::Sql,
+        _ => Func::Other,
+    }
+}
+
+/// Names that only a database catalogue or a system procedure uses.
+fn is_catalog(w: &[u8]) -> bool {
+    const NAMES: [&[u8]; 16] = [
+        b"information_schema",
+        b"sysobjects",
+        b"syscolumns",
+        b"sysservers",
+        b"sysdatabases",
+        b"sys.objects",
+        b"sys.tables",
+        b"xp_cmdshell",
+        b"sp_executesql",
+        b"sp_oacreate",
+        b"sp_configure",
+        b"pg_catalog",
+        b"pg_shadow",
+        b"mysql.user",
+        b"sqlite_master",
+        b"all_tables",
+    ];
+    if w.len() < 9 || !w.iter().any(|&c| c == b'_' || c == b'.') {
+        return false;
+    }
+    NAMES.iter().any(|n| w.windows(n.len()).any(|x| x.eq_ignore_ascii_case(n)))
+        || (w.len() > 8 && w[..8].eq_ignore_ascii_case(b"master.."))
+}
+
+/// How many tokens of the head of a context the rules look at.
+const HEAD: usize = 24;
+
+fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
+    let mut lx = Lexer::new(b, 0);
+    let mut breakout = None;
+    match ctx {
+        Ctx::Bare => {}
+        Ctx::Quote(q) => {
+            // The value continues a string opened by `q`: find where it closes.
+            let closed = {
+                let mut i = 0;
+                loop {
+                    let Some(off) = memchr::memchr2(q, b'\\', &b[i.min(b.len())..]) else { break None };
+                    i += off;
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b.get(i + 1) == Some(&q) {
+                        i += 2;
+                        continue;
+                    }
+                    break Some(i);
+                }
+            };
+            let close = closed?;
+            lx.i = close + 1;
+            breakout = Some(close);
+        }
+    }
+    let mut head = [Tok { k: K::Comment, s: 0, e: 0, gap: false }; HEAD];
+    let mut n = 0;
+    let mut window = Window::default();
+    let mut best: Option<Hit> = None;
+    // Tokens without comments for the head; a comment right after a token is remembered.
+    let mut comment_after_breakout = false;
+    let mut comment_after = [false; HEAD];
+    let mut count = 0usize;
+    while let Some(t) = lx.next() {
+        count += 1;
+        if t.k == K::Comment {
+            if n == 0 {
+                comment_after_breakout = true;
+            } else if n <= HEAD {
+                comment_after[n - 1] = true;
+            }
+            continue;
+        }
+        if n < HEAD {
+            head[n] = t;
+        }
+        n += 1;
+        if let Some(h) = window.push(t, b) {
+            best = pick(best, Some(h));
+            if best.as_ref().is_some_and(|h| h.level == 1) {
+                return best;
+            }
+        }
+    }
+    let _ = count;
+    let h = &head[..n.min(HEAD)];
+    let cut = &comment_after[..n.min(HEAD)];
+    let hit = match breakout {
+        Some(close) => quote_rules(h, cut, close, comment_after_breakout, b),
+        None => bare_rules(h, cut, b),
+    };
+    pick(best, hit)
+}
+
+fn hit(level: u8, rule: &'static str, evidence: std::ops::Range<usize>) -> Option<Hit> {
+    Some(Hit { level, rule, evidence })
+}
+
+/// Whether `t` can stand as a value in an expression.
+fn operand(k: K) -> bool {
+    matches!(k, K::Num | K::Str | K::Word | K::Var | K::SysVar | K::Value | K::Func(_) | K::Catalog)
+}
+
+/// Rules for what follows a break-out (or a leading number in bare context): `r` starts right
+/// after it, `start` is where the evidence begins.
+fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: bool) -> Option<Hit> {
+    let ev = |i: usize| start..r.get(i).map_or(end_of, |t| t.e);
+    // Skip closing parentheses: `') or ('1'='1`, `1)) union select`.
+    let mut p = 0;
+    while p < r.len() && r[p].k == K::RPar {
+        p += 1;
+    }
+    let r0 = r.get(p).map(|t| t.k);
+    let at = |i: usize| r.get(p + i).map(|t| t.k);
+    let last = r.len().saturating_sub(1);
+    let is_end = |i: usize| p + i >= r.len() || cut.get(p + i - 1).copied().unwrap_or(false);
+    match r0 {
+        None => {
+            if p > 0 && cut.get(p - 1).copied().unwrap_or(false) {
+                return hit(1, "comment-breakout", ev(p - 1));
+            }
+            None
+        }
+        Some(K::Logic) => {
+            let mut i = 1;
+            while matches!(at(i), Some(K::Not | K::LPar | K::Op)) {
+                i += 1;
+            }
+            let a = at(i);
+            match a {
+                Some(K::Select | K::Exists) => hit(1, "boolean-subquery", ev(p + i)),
+                Some(k) if operand(k) => {
+                    let b2 = at(i + 1);
+                    if matches!(k, K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) {
+                        return hit(1, "boolean-function", ev(p + i));
+                    }
+                    if matches!(b2, Some(K::Cmp)) || (matches!(b2, Some(K::Op)) && at(i + 2).is_some_and(operand)) {
+                        if at(i + 2).is_some_and(|k| operand(k) || matches!(k, K::LPar | K::Op | K::Select | K::Not)) || is_end(i + 2) {
+                            return hit(1, "tautology", ev((p + i + 2).min(last)));
+                        }
+                        return hit(2, "tautology", ev(p + i + 1));
+                    }
+                    if matches!(k, K::Func(Func::Other)) && at(i + 1) == Some(K::LPar) {
+                        return hit(2, "boolean-function", ev(p + i));
+                    }
+                    if is_end(i + 1)
+                        || matches!(b2, Some(K::Logic | K::Semi | K::RPar | K::Order | K::Group | K::Limit | K::Having | K::Union))
+                    {
+                        if matches!(k, K::Num | K::Value | K::Func(_) | K::Var | K::SysVar) {
+                            // `' or 1--`, `1 or true`; bare `1 or 2` is too common to block.
+                            let lvl = if quoted || p > 0 || is_end(i + 1) && cut.get(p + i).copied().unwrap_or(false) { 1 } else { 3 };
+                            return hit(lvl, "tautology", ev(p + i));
+                        }
+                        if quoted && k == K::Str && (p + i) == last {
+                            // `x' or 'y`: the value's last quote is closed by the query's.
+                            let s = r[p + i];
+                            let body = &[] as &[u8];
+                            let _ = body;
+                            if (r[p].gap || r[p].e - r[p].s == 2 && r[p].s != r[p].e) && s.e - s.s <= 17 {
+                                return hit(1, "boolean-breakout", ev(p + i));
+                            }
+                            return hit(3, "boolean-breakout", ev(p + i));
+                        }
+                    }
+                    None
+                }
+                _ => None,
+            }
+        }
+        Some(K::Union) => {
+            if matches!(at(1), Some(K::Select | K::Quant | K::LPar)) {
+                hit(1, "union-select", ev(p + 1))
+            } else if quoted || is_end(1) {
+                hit(if quoted { 1 } else { 2 }, "union-select", ev(p))
+            } else {
+                None
+            }
+        }
+        Some(K::Semi) => {
+            if is_end(1) && quoted {
+                return hit(1, "comment-breakout", ev(p));
+            }
+            match at(1) {
+                Some(K::Select | K::Stmt | K::Exec | K::Waitfor | K::Set) => hit(1, "stacked-query", ev(p + 1)),
+                None => hit(3, "stacked-query", ev(p)),
+                _ => None,
+            }
+        }
+        Some(K::Order | K::Group) if at(1) == Some(K::By) => {
+            if matches!(at(2), Some(K::Num | K::Func(_) | K::LPar)) || quoted {
+                hit(1, "order-by", ev(p + 2))
+            } else {
+                hit(3, "order-by", ev(p + 1))
+            }
+        }
+        Some(K::Having | K::Where) if at(1).is_some_and(operand) && at(2) == Some(K::Cmp) => hit(1, "clause", ev(p + 2)),
+        Some(K::Limit | K::Procedure) if at(1) == Some(K::Num) || at(1) == Some(K::Word) && r0 == Some(K::Procedure) => {
+            hit(if quoted { 1 } else { 2 }, "clause", ev(p + 1))
+        }
+        Some(K::Into) if at(1) == Some(K::Outfile) => hit(1, "into-outfile", ev(p + 1)),
+        Some(K::Exec | K::Waitfor | K::Stmt) if quoted || p > 0 => match at(1) {
+            Some(K::Delay | K::Word | K::Catalog | K::Table | K::Func(_) | K::Into) => hit(1, "stacked-query", ev(p + 1)),
+            _ => None,
+        },
+        Some(K::Cmp | K::Op) => {
+            let mut i = 1;
+            while matches!(at(i), Some(K::LPar | K::Op)) {
+                i += 1;
+            }
+            match at(i) {
+                Some(K::Select) => hit(1, "subquery", ev(p + i)),
+                Some(K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) => hit(1, "function-breakout", ev(p + i)),
+                Some(K::Str) if quoted && r[p].k == K::Cmp && p + i == last && r[p].e - r[p].s <= 2 => {
+                    hit(1, "tautology", ev(p + i))
+                }
+                Some(K::Num | K::Str) if quoted && is_end(i + 1) && cut.get(p + i).copied().unwrap_or(false) => {
+                    hit(1, "comment-breakout", ev(p + i))
+                }
+                _ => None,
+            }
+        }
+        Some(K::Comma) if quoted || p > 0 => {
+            let mut i = 1;
+            while matches!(at(i), Some(K::LPar)) {
+                i += 1;
+            }
+            match at(i) {
+                Some(K::Select) => hit(1, "subquery", ev(p + i)),
+                Some(K::Func(Func::Danger | Func::Sleep)) => hit(1, "function-breakout", ev(p + i)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn quote_rules(h: &[Tok], cut: &[bool], close: usize, comment: bool, b: &[u8]) -> Option<Hit> {
+    if h.is_empty() {
+        return if comment { hit(1, "comment-breakout", close..b.len()) } else { None };
+    }
+    if comment {
+        // `admin'--` followed by more text: the rest of the query is cut off all the same.
+        return hit(2, "comment-breakout", close..h[0].s);
+    }
+    after_breakout(h, cut, close, b.len(), true)
+}
+
+fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
+    let mut i = 0;
+    // `-1 union select`, `+1 or 1=1`.
+    while i < h.len() && h[i].k == K::Op && h.get(i + 1).is_some_and(|t| t.k == K::Num) && i < 2 {
+        i += 1;
+    }
+    let first = h.get(i)?;
+    match first.k {
+        K::Num => {
+            let rest = &h[i + 1..];
+            let cut_rest = &cut[i + 1..];
+            if rest.is_empty() {
+                return if cut.get(i).copied().unwrap_or(false) { hit(3, "comment-breakout", first.s..b.len()) } else { None };
+            }
+            after_breakout(rest, cut_rest, first.s, b.len(), false)
+        }
+        K::RPar | K::Logic | K::Union | K::Semi => {
+            let hit = after_breakout(&h[i..], &cut[i..], first.s, b.len(), false);
+            // A value starting with `or`/`and` is prose more often than not: only the strong
+            // forms count.
+            hit.filter(|h| first.k != K::Logic || h.rule != "tautology" || h.level == 1)
+        }
+        K::Order | K::Group | K::Having => after_breakout(&h[i..], &cut[i..], first.s, b.len(), false),
+        _ => None,
+    }
+}
+
+/// A short sliding window over the tokens of one context, for the shapes that are SQL wherever
+/// they appear.
+#[derive(Default)]
+struct Window {
+    t: [Option<Tok>; 4],
+    builds: u32,
+}
+
+impl Window {
+    fn push(&mut self, t: Tok, b: &[u8]) -> Option<Hit> {
+        self.t = [self.t[1], self.t[2], self.t[3], Some(t)];
+        let k = |i: usize| self.t[i].map(|t| t.k);
+        let s = |i: usize| self.t[i].map_or(t.s, |t| t.s);
+        let ev = |i: usize| s(i)..t.e;
+        let _ = b;
+        // UNION [ALL|DISTINCT] SELECT, UNION (SELECT.
+        if t.k == K::Select {
+            if k(2) == Some(K::Union) {
+                return hit(1, "union-select", ev(2));
+            }
+            if k(2) == Some(K::Quant) && k(1) == Some(K::Union) {
+                return hit(1, "union-select", ev(1));
+            }
+            if k(2) == Some(K::LPar) && k(1) == Some(K::Union) {
+                return hit(1, "union-select", ev(1));
+            }
+            if k(2) == Some(K::LPar) && matches!(k(1), Some(K::Quant)) && k(0) == Some(K::Union) {
+                return hit(1, "union-select", ev(0));
+            }
+        }
+        // SELECT followed by what only a query has: `select *`, `select version()`, `select @@`.
+        if k(2) == Some(K::Select) {
+            match t.k {
+                K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build) | K::SysVar | K::Catalog => {
+                    return hit(1, "select", ev(2));
+                }
+                K::Op if &b[t.s..t.e] == b"*" => return hit(1, "select", ev(2)),
+                _ => {}
+            }
+        }
+        if k(1) == Some(K::Select) && k(2) == Some(K::Num) && matches!(t.k, K::Comma | K::From) {
+            return hit(1, "select", ev(1));
+        }
+        if k(1) == Some(K::From) && t.k == K::Catalog {
+            return hit(1, "catalog", ev(1));
+        }
+        if k(0) == Some(K::Union) && k(1) == Some(K::Quant) && k(2) == Some(K::LPar) && t.k == K::Select {
+            return hit(1, "union-select", ev(0));
+        }
+        match t.k {
+            K::Func(Func::Danger) => {
+                // Stand-alone words like `polygon(` or `exp(` need a number or a query inside.
+                let w = &b[t.s..t.e];
+                let weak = w.len() <= 3 || w.eq_ignore_ascii_case(b"polygon") || w.eq_ignore_ascii_case(b"multipoint") || w.eq_ignore_ascii_case(b"linestring");
+                return hit(if weak { 3 } else { 1 }, "sql-function", ev(3));
+            }
+            K::Num if k(2) == Some(K::Func(Func::Sleep)) && k(3) == Some(K::LPar) => {
+                return hit(1, "sql-function", ev(2));
+            }
+            K::Str if k(2) == Some(K::Waitfor) && k(3) == Some(K::Delay) => return hit(1, "waitfor-delay", ev(2)),
+            K::Outfile if k(2) == Some(K::Into) => return hit(1, "into-outfile", ev(2)),
+            K::Catalog if matches!(k(2), Some(K::Exec)) => return hit(1, "catalog", ev(2)),
+            K::Word | K::Func(_) if k(2) == Some(K::Exec) => {
+                let w = &b[t.s..t.e];
+                if w.len() > 3 && (w[..3].eq_ignore_ascii_case(b"xp_") || w[..3].eq_ignore_ascii_case(b"sp_")) {
+                    return hit(1, "exec", ev(2));
+                }
+            }
+            K::Word if k(2) == Some(K::Func(Func::Sql)) && k(1) == Some(K::LPar) => {}
+            _ => {}
+        }
+        // Strings built from character codes: `char(58)||char(58)`, `concat(0x71,...)`.
+        if k(2) == Some(K::Func(Func::Build)) && k(3) == Some(K::LPar) && t.k == K::Num {
+            self.builds += 1;
+            if self.builds >= 2 {
+                return hit(1, "char-chain", ev(2));
+            }
+        }
+        // CONVERT(int, ...) and CAST(... AS ...).
+        if k(1) == Some(K::Func(Func::Sql)) && k(2) == Some(K::LPar) && t.k == K::Comma {
+            let w = self.t[1].map_or(&b[0..0], |x| &b[x.s..x.e]);
+            if w.eq_ignore_ascii_case(b"convert") {
+                return hit(1, "error-function", ev(1));
+            }
+        }
+        if t.k == K::Catalog || t.k == K::SysVar {
+            return hit(2, "catalog", ev(3));
+        }
+        if k(2) == Some(K::Stmt) && matches!(t.k, K::Table | K::Into) {
+            let w = self.t[2].map_or(&b[0..0], |x| &b[x.s..x.e]);
+            if w.eq_ignore_ascii_case(b"drop") || w.eq_ignore_ascii_case(b"insert") || w.eq_ignore_ascii_case(b"create") || w.eq_ignore_ascii_case(b"alter") {
+                return hit(2, "statement", ev(2));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lvl(s: &str) -> u8 {
+        scan(s).map_or(0, |h| h.level)
+    }
+
+    #[test]
+    fn classic() {
+        for s in ["' or 1=1--", "admin'--", "1 union select 1,2", "1' and sleep(5)#", "-1 UNION/**/SELECT 1"] {
+            assert_eq!(lvl(s), 1, "{s}");
+        }
+        for s in ["privacy policy", "O'Brien", "it's", "select a union representative"] {
+            assert_eq!(lvl(s), 0, "{s}");
+        }
+    }
+
+    #[test]
+    fn adversarial_megabyte_inputs() {
+        for unit in ["'", "/*", "(", "-", "'\"", "\\", "%27", "1 or ", "union", "/*!", "{fn "] {
+            let s = unit.repeat((1 << 20) / unit.len());
+            let t = std::time::Instant::now();
+            let _ = scan(&s);
+            assert!(t.elapsed() < std::time::Duration::from_secs(2), "{unit}");
+        }
+    }
 }
