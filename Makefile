@@ -4,7 +4,7 @@
 CARGO ?= cargo
 QILA := target/debug/qila
 
-.PHONY: demo test lint bench fmt accuracy
+.PHONY: demo test lint bench fmt accuracy compare
 
 demo:
 	$(CARGO) build --quiet -p qila-cli
@@ -31,3 +31,8 @@ accuracy:
 	test -x $(VENV_ACC)/bin/python || python3 -m venv $(VENV_ACC)
 	$(VENV_ACC)/bin/python -c "import libinjection" 2>/dev/null || $(VENV_ACC)/bin/pip install --quiet libinjection-python
 	$(VENV_ACC)/bin/python scripts/accuracy.py
+
+# Qila's SQL injection check beside libinjection (libinjectionrs) on the same inputs.
+compare:
+	$(CARGO) bench -p qila-benches --bench screen -- "sqli vs libinjection"
+	python3 scripts/compare.py

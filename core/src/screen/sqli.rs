@@ -382,6 +382,15 @@ impl<'a> Lexer<'a> {
             }
             let c = b[i];
             let next = b.get(i + 1).copied();
+            // A `+` next to a word or a quote is a URL-encoded space: `1'+or+1=1`.
+            if c == b'+' {
+                let near = |x: Option<&u8>| x.is_some_and(|&x| x.is_ascii_alphabetic() || x == b'\'' || x == b'"');
+                if near(b.get(i + 1)) || (i > 0 && near(b.get(i - 1))) {
+                    self.i += 1;
+                    gap = true;
+                    continue;
+                }
+            }
             // Comments.
             if c == b'/' && next == Some(b'*') {
                 if b.get(i + 2) == Some(&b'!') {
@@ -571,7 +580,7 @@ fn keyword(w: &[u8]) -> K {
         b"like" | b"rlike" | b"regexp" | b"is" | b"in" | b"between" | b"sounds" | b"ilike" => K::Cmp,
         b"true" | b"false" | b"null" | b"unknown" => K::Value,
         b"insert" | b"update" | b"delete" | b"drop" | b"create" | b"alter" | b"truncate"
-        | b"declare" | b"shutdown" | b"grant" | b"revoke" | b"rename" | b"replace" | b"merge"
+        | b"declare" | b"shutdown" | b"while" | b"grant" | b"revoke" | b"rename" | b"replace" | b"merge"
         | b"load" | b"handler" | b"copy" | b"call" | b"begin" => K::Stmt,
         b"exec" | b"execute" => K::Exec,
         b"waitfor" => K::Waitfor,
@@ -685,12 +694,15 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
     // Tokens without comments for the head; a comment right after a token is remembered.
     let mut comment_after_breakout = false;
     let mut comment_after = [false; HEAD];
-    let mut count = 0usize;
+    let mut strong_comment = false;
     while let Some(t) = lx.next() {
-        count += 1;
         if t.k == K::Comment {
+            window.comment();
             if n == 0 {
                 comment_after_breakout = true;
+                // `#2` and `--INFANT` are prose; `#`, `-- `, `--` at the end and `/*` are not.
+                let skip = if b[t.s] == b'#' { 1 } else { 2 };
+                strong_comment = !b.get(t.s + skip).is_some_and(u8::is_ascii_alphanumeric);
             } else if n <= HEAD {
                 comment_after[n - 1] = true;
             }
@@ -707,13 +719,18 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
             }
         }
     }
-    let _ = count;
     let h = &head[..n.min(HEAD)];
     let cut = &comment_after[..n.min(HEAD)];
     let hit = match breakout {
-        Some(close) => quote_rules(h, cut, close, comment_after_breakout, b),
+        Some(close) => {
+            // A break-out after prose (`BLUE BROWN' --INFANT`) is much weaker than `admin'--`.
+            let prose = b[..close].iter().any(|&c| c == b' ');
+            let strong = comment_after_breakout && strong_comment && !prose;
+            quote_rules(h, cut, close, comment_after_breakout, strong, prose, b)
+        }
         None => bare_rules(h, cut, b),
     };
+    let best = pick(best, window.finish(breakout.unwrap_or(0), b.len()));
     pick(best, hit)
 }
 
@@ -728,7 +745,8 @@ fn operand(k: K) -> bool {
 
 /// Rules for what follows a break-out (or a leading number in bare context): `r` starts right
 /// after it, `start` is where the evidence begins.
-fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: bool) -> Option<Hit> {
+fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool) -> Option<Hit> {
+    let end_of = b.len();
     let ev = |i: usize| start..r.get(i).map_or(end_of, |t| t.e);
     // Skip closing parentheses: `') or ('1'='1`, `1)) union select`.
     let mut p = 0;
@@ -759,32 +777,30 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: 
                     if matches!(k, K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) {
                         return hit(1, "boolean-function", ev(p + i));
                     }
-                    if matches!(b2, Some(K::Cmp)) || (matches!(b2, Some(K::Op)) && at(i + 2).is_some_and(operand)) {
+                    let follows = |j: usize| {
+                        is_end(j)
+                            || matches!(at(j), Some(K::Logic | K::Cmp | K::RPar | K::Semi | K::Order | K::Group | K::Limit | K::Having | K::Union))
+                    };
+                    if matches!(b2, Some(K::Cmp)) {
                         if at(i + 2).is_some_and(|k| operand(k) || matches!(k, K::LPar | K::Op | K::Select | K::Not)) || is_end(i + 2) {
                             return hit(1, "tautology", ev((p + i + 2).min(last)));
                         }
                         return hit(2, "tautology", ev(p + i + 1));
                     }
+                    if matches!(b2, Some(K::Op)) && at(i + 2).is_some_and(operand) && follows(i + 3) && k != K::Word {
+                        return hit(1, "tautology", ev((p + i + 2).min(last)));
+                    }
                     if matches!(k, K::Func(Func::Other)) && at(i + 1) == Some(K::LPar) {
                         return hit(2, "boolean-function", ev(p + i));
                     }
-                    if is_end(i + 1)
-                        || matches!(b2, Some(K::Logic | K::Semi | K::RPar | K::Order | K::Group | K::Limit | K::Having | K::Union))
-                    {
-                        if matches!(k, K::Num | K::Value | K::Func(_) | K::Var | K::SysVar) {
-                            // `' or 1--`, `1 or true`; bare `1 or 2` is too common to block.
-                            let lvl = if quoted || p > 0 || is_end(i + 1) && cut.get(p + i).copied().unwrap_or(false) { 1 } else { 3 };
-                            return hit(lvl, "tautology", ev(p + i));
+                    if follows(i + 1) && !matches!(b2, Some(K::Cmp)) {
+                        if matches!(k, K::Value | K::Func(_) | K::Var | K::SysVar) {
+                            return hit(1, "tautology", ev(p + i));
                         }
-                        if quoted && k == K::Str && (p + i) == last {
-                            // `x' or 'y`: the value's last quote is closed by the query's.
-                            let s = r[p + i];
-                            let body = &[] as &[u8];
-                            let _ = body;
-                            if (r[p].gap || r[p].e - r[p].s == 2 && r[p].s != r[p].e) && s.e - s.s <= 17 {
-                                return hit(1, "boolean-breakout", ev(p + i));
-                            }
-                            return hit(3, "boolean-breakout", ev(p + i));
+                        if k == K::Num {
+                            // `' or 1--`, `1 or 1 group by`; a bare `1 or 2` is too common to block.
+                            let weak = !quoted && p == 0 && is_end(i + 1) && !cut.get(p + i).copied().unwrap_or(false);
+                            return hit(if weak { 3 } else { 1 }, "tautology", ev(p + i));
                         }
                     }
                     None
@@ -793,10 +809,11 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: 
             }
         }
         Some(K::Union) => {
-            if matches!(at(1), Some(K::Select | K::Quant | K::LPar)) {
+            let trunc = r.get(p + 1).is_some_and(|t| {
+                t.k == K::Word && t.e - t.s >= 3 && t.e - t.s < 6 && t.e == end_of && b"select"[..t.e - t.s].eq_ignore_ascii_case(&b[t.s..t.e])
+            });
+            if matches!(at(1), Some(K::Select | K::Quant | K::LPar)) || is_end(1) || trunc {
                 hit(1, "union-select", ev(p + 1))
-            } else if quoted || is_end(1) {
-                hit(if quoted { 1 } else { 2 }, "union-select", ev(p))
             } else {
                 None
             }
@@ -806,27 +823,29 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: 
                 return hit(1, "comment-breakout", ev(p));
             }
             match at(1) {
-                Some(K::Select | K::Stmt | K::Exec | K::Waitfor | K::Set) => hit(1, "stacked-query", ev(p + 1)),
+                Some(K::Select) if at(2) != Some(K::Word) => hit(1, "stacked-query", ev(p + 1)),
+                Some(K::Stmt | K::Exec | K::Waitfor | K::Set) => stmt_shape(&r[p + 1..], &cut[p + 1..], start, b),
                 None => hit(3, "stacked-query", ev(p)),
                 _ => None,
             }
         }
         Some(K::Order | K::Group) if at(1) == Some(K::By) => {
-            if matches!(at(2), Some(K::Num | K::Func(_) | K::LPar)) || quoted {
+            if matches!(at(2), Some(K::Num | K::Func(_) | K::LPar)) || quoted && !matches!(at(2), Some(K::Word)) {
                 hit(1, "order-by", ev(p + 2))
             } else {
                 hit(3, "order-by", ev(p + 1))
             }
         }
-        Some(K::Having | K::Where) if at(1).is_some_and(operand) && at(2) == Some(K::Cmp) => hit(1, "clause", ev(p + 2)),
-        Some(K::Limit | K::Procedure) if at(1) == Some(K::Num) || at(1) == Some(K::Word) && r0 == Some(K::Procedure) => {
+        Some(K::Having | K::Where) if at(1).is_some_and(operand) && at(2) == Some(K::Cmp) => {
+            hit(1, "clause", ev(p + 2))
+        }
+        Some(K::Limit) if at(1) == Some(K::Num) && (is_end(2) || at(2) == Some(K::Comma)) => {
             hit(if quoted { 1 } else { 2 }, "clause", ev(p + 1))
         }
+        Some(K::Procedure) if is_word_of(b, r.get(p + 1).copied(), b"analyse") => hit(1, "clause", ev(p + 1)),
         Some(K::Into) if at(1) == Some(K::Outfile) => hit(1, "into-outfile", ev(p + 1)),
-        Some(K::Exec | K::Waitfor | K::Stmt) if quoted || p > 0 => match at(1) {
-            Some(K::Delay | K::Word | K::Catalog | K::Table | K::Func(_) | K::Into) => hit(1, "stacked-query", ev(p + 1)),
-            _ => None,
-        },
+        Some(K::Exec | K::Waitfor | K::Stmt | K::Set) if quoted || p > 0 => stmt_shape(&r[p..], &cut[p..], start, b),
+        Some(K::Func(Func::Danger | Func::Sleep)) if quoted => hit(1, "function-breakout", ev(p)),
         Some(K::Cmp | K::Op) => {
             let mut i = 1;
             while matches!(at(i), Some(K::LPar | K::Op)) {
@@ -835,7 +854,7 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: 
             match at(i) {
                 Some(K::Select) => hit(1, "subquery", ev(p + i)),
                 Some(K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) => hit(1, "function-breakout", ev(p + i)),
-                Some(K::Str) if quoted && r[p].k == K::Cmp && p + i == last && r[p].e - r[p].s <= 2 => {
+                Some(K::Str) if quoted && r[p].k == K::Cmp && p + i == last && r[p].e - r[p].s <= 2 && !b[r[p].s].is_ascii_alphabetic() => {
                     hit(1, "tautology", ev(p + i))
                 }
                 Some(K::Num | K::Str) if quoted && is_end(i + 1) && cut.get(p + i).copied().unwrap_or(false) => {
@@ -859,15 +878,74 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, end_of: usize, quoted: 
     }
 }
 
-fn quote_rules(h: &[Tok], cut: &[bool], close: usize, comment: bool, b: &[u8]) -> Option<Hit> {
+fn quote_rules(
+    h: &[Tok],
+    cut: &[bool],
+    close: usize,
+    comment: bool,
+    strong: bool,
+    prose: bool,
+    b: &[u8],
+) -> Option<Hit> {
     if h.is_empty() {
-        return if comment { hit(1, "comment-breakout", close..b.len()) } else { None };
+        return if comment { hit(if strong { 1 } else { 3 }, "comment-breakout", close..b.len()) } else { None };
     }
     if comment {
         // `admin'--` followed by more text: the rest of the query is cut off all the same.
-        return hit(2, "comment-breakout", close..h[0].s);
+        return hit(if strong { 2 } else { 3 }, "comment-breakout", close..h[0].s);
     }
-    after_breakout(h, cut, close, b.len(), true)
+    // `'-'`, `'||'`, `' or '`, `1'||'asd'||'`: operators between strings, the last one closed by
+    // the query's own quote.
+    if let Some(last) = h.last() {
+        let q = b[close];
+        let all = h.iter().all(|t| matches!(t.k, K::Logic | K::Op | K::Cmp | K::Not | K::Str | K::Num));
+        let unterminated = last.k == K::Str && last.e == b.len() && (last.e - last.s == 1 || b[last.e - 1] != q);
+        let content = &b[(last.s + 1).min(last.e)..last.e];
+        if all && unterminated && h.len() >= 2 && h[0].k != K::Str && h[0].k != K::Num {
+            let short = content.len() <= 5 && !content.iter().any(|&c| c == b' ');
+            let exact = close == 0 && content.is_empty();
+            let symbolic = !b[h[0].s].is_ascii_alphabetic();
+            if exact || short && (h[0].gap || symbolic || h.len() >= 4) && !prose {
+                return hit(1, "string-operator", close..b.len());
+            }
+        }
+    }
+    let r = after_breakout(h, cut, close, b, true);
+    if prose { r.map(|mut x| { if x.rule == "comment-breakout" { x.level = 3; } x }) } else { r }
+}
+
+/// A statement right after a break-out or a `;`: `drop table t`, `waitfor delay '0:0:5'`,
+/// `exec master..xp_cmdshell`, `declare @x`, `shutdown`.
+fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
+    let first = r.first()?;
+    let w = &b[first.s..first.e];
+    let at = |i: usize| r.get(i).map(|t| t.k);
+    let ev = |i: usize| start..r.get(i).map_or(b.len(), |t| t.e);
+    let is = |x: &[u8]| w.eq_ignore_ascii_case(x);
+    let ok = match first.k {
+        K::Waitfor => at(1) == Some(K::Delay),
+        K::Exec => match r.get(1) {
+            Some(t) if matches!(t.k, K::Var | K::LPar | K::Str | K::Catalog) => true,
+            Some(t) if matches!(t.k, K::Word | K::Func(_)) => {
+                let n = &b[t.s..t.e];
+                n.len() > 3
+                    && (n[..3].eq_ignore_ascii_case(b"xp_")
+                        || n[..3].eq_ignore_ascii_case(b"sp_")
+                        || n.len() > 7 && n[..7].eq_ignore_ascii_case(b"master."))
+            }
+            _ => false,
+        },
+        K::Set => matches!(at(1), Some(K::Var | K::Word)) && at(2) == Some(K::Cmp),
+        K::Stmt if is(b"drop") || is(b"create") || is(b"alter") || is(b"truncate") => at(1) == Some(K::Table),
+        K::Stmt if is(b"insert") => at(1) == Some(K::Into),
+        K::Stmt if is(b"delete") => at(1) == Some(K::From),
+        K::Stmt if is(b"update") => at(2) == Some(K::Set),
+        K::Stmt if is(b"declare") => at(1) == Some(K::Var),
+        K::Stmt if is(b"shutdown") => r.len() == 1 || cut.first().copied().unwrap_or(false),
+        K::Stmt if is(b"while") => matches!(at(1), Some(K::Num | K::LPar)),
+        _ => false,
+    };
+    if ok { hit(1, "stacked-query", ev(1)) } else { None }
 }
 
 fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
@@ -884,114 +962,210 @@ fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
             if rest.is_empty() {
                 return if cut.get(i).copied().unwrap_or(false) { hit(3, "comment-breakout", first.s..b.len()) } else { None };
             }
-            after_breakout(rest, cut_rest, first.s, b.len(), false)
+            after_breakout(rest, cut_rest, first.s, b, false)
         }
         K::RPar | K::Logic | K::Union | K::Semi => {
-            let hit = after_breakout(&h[i..], &cut[i..], first.s, b.len(), false);
+            let hit = after_breakout(&h[i..], &cut[i..], first.s, b, false);
             // A value starting with `or`/`and` is prose more often than not: only the strong
             // forms count.
             hit.filter(|h| first.k != K::Logic || h.rule != "tautology" || h.level == 1)
         }
-        K::Order | K::Group | K::Having => after_breakout(&h[i..], &cut[i..], first.s, b.len(), false),
+        K::Order | K::Group | K::Having | K::Where => after_breakout(&h[i..], &cut[i..], first.s, b, false),
+        // `'642' and (version() like ...`: a whole literal, then SQL.
+        K::Str => after_breakout(&h[i + 1..], &cut[i + 1..], first.s, b, false).filter(|h| h.level == 1),
+        K::LPar => {
+            let mut j = i;
+            while h.get(j).is_some_and(|t| t.k == K::LPar) {
+                j += 1;
+            }
+            if h.get(j).is_some_and(|t| t.k == K::Select) {
+                return hit(1, "subquery", first.s..h[j].e);
+            }
+            None
+        }
+        K::Stmt | K::Exec | K::Waitfor => stmt_shape(&h[i..], &cut[i..], first.s, b),
         _ => None,
     }
 }
 
 /// A short sliding window over the tokens of one context, for the shapes that are SQL wherever
-/// they appear.
+/// they appear, and a tally for the "nothing but SQL" rule.
 #[derive(Default)]
 struct Window {
-    t: [Option<Tok>; 4],
+    t: [Option<Tok>; W],
     builds: u32,
+    /// Words that are neither keywords nor function names: prose.
+    words: u32,
+    tokens: u32,
+    selects: u32,
+    unions: u32,
+    logic: u32,
+    cmp: u32,
+    sql_funcs: u32,
+    parens: u32,
+    /// The last token was a comment.
+    cut: bool,
+}
+
+const W: usize = 6;
+
+fn is_word_of(b: &[u8], t: Option<Tok>, w: &[u8]) -> bool {
+    t.is_some_and(|t| b[t.s..t.e].eq_ignore_ascii_case(w))
 }
 
 impl Window {
+    fn comment(&mut self) {
+        self.cut = true;
+    }
+
     fn push(&mut self, t: Tok, b: &[u8]) -> Option<Hit> {
-        self.t = [self.t[1], self.t[2], self.t[3], Some(t)];
-        let k = |i: usize| self.t[i].map(|t| t.k);
-        let s = |i: usize| self.t[i].map_or(t.s, |t| t.s);
-        let ev = |i: usize| s(i)..t.e;
-        let _ = b;
-        // UNION [ALL|DISTINCT] SELECT, UNION (SELECT.
+        self.t.rotate_left(1);
+        self.t[W - 1] = Some(t);
+        self.cut = false;
+        self.tokens += 1;
+        // Back from the current token: p(1) is the previous one.
+        let p = |i: usize| if i < W { self.t[W - 1 - i].map(|t| t.k) } else { None };
+        let tok = |i: usize| if i < W { self.t[W - 1 - i] } else { None };
+        let ev = |i: usize| tok(i).map_or(t.s, |x| x.s)..t.e;
+        match t.k {
+            K::Word => self.words += 1,
+            K::LPar => {
+                self.parens += 1;
+                if p(1) == Some(K::Word) && self.words > 0 {
+                    self.words -= 1;
+                }
+            }
+            K::Select => self.selects += 1,
+            K::Union => self.unions += 1,
+            K::Logic => self.logic += 1,
+            K::Cmp => self.cmp += 1,
+            K::Func(Func::Other) => {}
+            K::Func(_) => self.sql_funcs += 1,
+            _ => {}
+        }
+        // UNION [ALL|DISTINCT] [(] SELECT, with unary operators between.
         if t.k == K::Select {
-            if k(2) == Some(K::Union) {
-                return hit(1, "union-select", ev(2));
+            let mut i = 1;
+            while i < W && matches!(p(i), Some(K::LPar | K::Quant | K::Op)) {
+                i += 1;
             }
-            if k(2) == Some(K::Quant) && k(1) == Some(K::Union) {
-                return hit(1, "union-select", ev(1));
-            }
-            if k(2) == Some(K::LPar) && k(1) == Some(K::Union) {
-                return hit(1, "union-select", ev(1));
-            }
-            if k(2) == Some(K::LPar) && matches!(k(1), Some(K::Quant)) && k(0) == Some(K::Union) {
-                return hit(1, "union-select", ev(0));
+            if p(i) == Some(K::Union) {
+                return hit(1, "union-select", ev(i));
             }
         }
-        // SELECT followed by what only a query has: `select *`, `select version()`, `select @@`.
-        if k(2) == Some(K::Select) {
+        // SELECT followed by what only a query has: `select *`, `select version()`,
+        // `select @@version`, `select (1)`, `select 1,`, `select -'1' from`.
+        if p(1) == Some(K::Select) {
             match t.k {
-                K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build) | K::SysVar | K::Catalog => {
-                    return hit(1, "select", ev(2));
-                }
-                K::Op if &b[t.s..t.e] == b"*" => return hit(1, "select", ev(2)),
+                K::Func(_) | K::SysVar | K::Catalog | K::Var => return hit(1, "select", ev(1)),
+                K::Op if &b[t.s..t.e] == b"*" => return hit(1, "select", ev(1)),
                 _ => {}
             }
         }
-        if k(1) == Some(K::Select) && k(2) == Some(K::Num) && matches!(t.k, K::Comma | K::From) {
-            return hit(1, "select", ev(1));
+        if p(2) == Some(K::Select) && p(1) == Some(K::LPar) && matches!(t.k, K::Num | K::Str | K::Var | K::SysVar | K::LPar | K::Func(_) | K::Select | K::Value) {
+            return hit(1, "select", ev(2));
         }
-        if k(1) == Some(K::From) && t.k == K::Catalog {
+        if matches!(t.k, K::Comma | K::From | K::Op | K::Semi | K::RPar) && matches!(p(1), Some(K::Num | K::Str | K::Value)) {
+            if p(2) == Some(K::Select) || p(2) == Some(K::Op) && p(3) == Some(K::Select) {
+                return hit(1, "select", ev(if p(2) == Some(K::Select) { 2 } else { 3 }));
+            }
+        }
+        // `(select 1`, `(select null`.
+        if p(2) == Some(K::LPar) && p(1) == Some(K::Select) && matches!(t.k, K::Num | K::Value | K::Str) {
+            return hit(1, "subquery", ev(2));
+        }
+        if p(1) == Some(K::From) && t.k == K::Catalog {
             return hit(1, "catalog", ev(1));
         }
-        if k(0) == Some(K::Union) && k(1) == Some(K::Quant) && k(2) == Some(K::LPar) && t.k == K::Select {
-            return hit(1, "union-select", ev(0));
+        // `and 1=1`, `or 'a'='a'`, `where 1=1`.
+        if matches!(t.k, K::Num | K::Str) && p(1) == Some(K::Cmp) && matches!(p(2), Some(K::Num | K::Str)) && matches!(p(3), Some(K::Logic | K::Where | K::Having)) {
+            let cmp = tok(1).map_or(&b[0..0], |x| &b[x.s..x.e]);
+            if !cmp.first().is_some_and(u8::is_ascii_alphabetic) {
+                return hit(1, "tautology", ev(3));
+            }
         }
         match t.k {
             K::Func(Func::Danger) => {
-                // Stand-alone words like `polygon(` or `exp(` need a number or a query inside.
+                // Stand-alone words like `polygon(` or `exp(` need more around them.
                 let w = &b[t.s..t.e];
-                let weak = w.len() <= 3 || w.eq_ignore_ascii_case(b"polygon") || w.eq_ignore_ascii_case(b"multipoint") || w.eq_ignore_ascii_case(b"linestring");
-                return hit(if weak { 3 } else { 1 }, "sql-function", ev(3));
+                let weak = w.len() <= 3
+                    || w.eq_ignore_ascii_case(b"polygon")
+                    || w.eq_ignore_ascii_case(b"multipoint")
+                    || w.eq_ignore_ascii_case(b"linestring");
+                return hit(if weak { 3 } else { 1 }, "sql-function", ev(0));
             }
-            K::Num if k(2) == Some(K::Func(Func::Sleep)) && k(3) == Some(K::LPar) => {
+            K::Num if p(2) == Some(K::Func(Func::Sleep)) && p(1) == Some(K::LPar) => {
                 return hit(1, "sql-function", ev(2));
             }
-            K::Str if k(2) == Some(K::Waitfor) && k(3) == Some(K::Delay) => return hit(1, "waitfor-delay", ev(2)),
-            K::Outfile if k(2) == Some(K::Into) => return hit(1, "into-outfile", ev(2)),
-            K::Catalog if matches!(k(2), Some(K::Exec)) => return hit(1, "catalog", ev(2)),
-            K::Word | K::Func(_) if k(2) == Some(K::Exec) => {
+            K::Str if p(2) == Some(K::Waitfor) && p(1) == Some(K::Delay) => {
+                return hit(1, "waitfor-delay", ev(2));
+            }
+            K::Outfile if p(1) == Some(K::Into) => return hit(1, "into-outfile", ev(1)),
+            K::Catalog if p(1) == Some(K::Exec) => return hit(1, "exec", ev(1)),
+            K::Word | K::Func(_) if p(1) == Some(K::Exec) => {
                 let w = &b[t.s..t.e];
-                if w.len() > 3 && (w[..3].eq_ignore_ascii_case(b"xp_") || w[..3].eq_ignore_ascii_case(b"sp_")) {
-                    return hit(1, "exec", ev(2));
+                if w.len() > 3
+                    && (w[..3].eq_ignore_ascii_case(b"xp_") || w[..3].eq_ignore_ascii_case(b"sp_"))
+                {
+                    return hit(1, "exec", ev(1));
                 }
             }
-            K::Word if k(2) == Some(K::Func(Func::Sql)) && k(1) == Some(K::LPar) => {}
+            // Nested SQL functions after a boolean: `and substring(version(),1,1)`.
+            K::Func(Func::Sql | Func::Build) if p(1) == Some(K::LPar) && matches!(p(2), Some(K::Func(Func::Sql | Func::Build))) && p(3) == Some(K::Logic) => {
+                return hit(1, "boolean-function", ev(3));
+            }
             _ => {}
         }
         // Strings built from character codes: `char(58)||char(58)`, `concat(0x71,...)`.
-        if k(2) == Some(K::Func(Func::Build)) && k(3) == Some(K::LPar) && t.k == K::Num {
+        if p(2) == Some(K::Func(Func::Build)) && p(1) == Some(K::LPar) && t.k == K::Num {
             self.builds += 1;
             if self.builds >= 2 {
                 return hit(1, "char-chain", ev(2));
             }
         }
-        // CONVERT(int, ...) and CAST(... AS ...).
-        if k(1) == Some(K::Func(Func::Sql)) && k(2) == Some(K::LPar) && t.k == K::Comma {
-            let w = self.t[1].map_or(&b[0..0], |x| &b[x.s..x.e]);
-            if w.eq_ignore_ascii_case(b"convert") {
-                return hit(1, "error-function", ev(1));
-            }
+        // CONVERT(int, ...).
+        if p(3) == Some(K::Func(Func::Sql)) && p(2) == Some(K::LPar) && t.k == K::Comma && is_word_of(b, tok(3), b"convert") {
+            return hit(1, "error-function", ev(3));
+        }
+        // Statements: `update t set c=`, `insert into t values`, `drop table t`.
+        if t.k == K::Cmp && p(2) == Some(K::Set) && p(4) == Some(K::Stmt) && is_word_of(b, tok(4), b"update") {
+            return hit(1, "statement", ev(4));
+        }
+        if matches!(t.k, K::Values | K::Select | K::LPar) && p(1) == Some(K::Word) && p(2) == Some(K::Into) && is_word_of(b, tok(3), b"insert") {
+            return hit(1, "statement", ev(3));
+        }
+        if t.k == K::Var && p(1) == Some(K::Stmt) && is_word_of(b, tok(1), b"declare") {
+            return hit(1, "statement", ev(1));
         }
         if t.k == K::Catalog || t.k == K::SysVar {
-            return hit(2, "catalog", ev(3));
+            return hit(2, "catalog", ev(0));
         }
-        if k(2) == Some(K::Stmt) && matches!(t.k, K::Table | K::Into) {
-            let w = self.t[2].map_or(&b[0..0], |x| &b[x.s..x.e]);
-            if w.eq_ignore_ascii_case(b"drop") || w.eq_ignore_ascii_case(b"insert") || w.eq_ignore_ascii_case(b"create") || w.eq_ignore_ascii_case(b"alter") {
-                return hit(2, "statement", ev(2));
+        if p(1) == Some(K::Stmt) && matches!(t.k, K::Table | K::Into) {
+            let w = tok(1);
+            if is_word_of(b, w, b"drop") || is_word_of(b, w, b"insert") || is_word_of(b, w, b"create") || is_word_of(b, w, b"alter") {
+                return hit(2, "statement", ev(1));
             }
         }
         None
+    }
+
+    /// At the end of the value: is it nothing but SQL, and SQL that does something?
+    fn finish(&self, start: usize, end: usize) -> Option<Hit> {
+        let p = |i: usize| if i < W { self.t[W - 1 - i].map(|t| t.k) } else { None };
+        // `select 1--`, `select null`.
+        if matches!(p(0), Some(K::Num | K::Value | K::Str)) && p(1) == Some(K::Select) && (self.cut || self.tokens == 2) {
+            return hit(1, "select", start..end);
+        }
+        if self.words > 0 || self.tokens < 3 {
+            return None;
+        }
+        let strong = self.selects > 0
+            || self.unions > 0
+            || (self.logic > 0 && self.cmp > 0)
+            || self.sql_funcs >= 2
+            || (self.sql_funcs >= 1 && (self.cmp > 0 || self.logic > 0))
+            || (self.cut && (self.logic > 0 || self.cmp > 0 || self.parens > 0));
+        if strong { hit(1, "sql-expression", start..end) } else { None }
     }
 }
 

@@ -199,6 +199,10 @@ fn climb_and_target(value: &str) -> Option<Hit> {
     } else {
         joined.push_str(value);
     }
+    // A NUL ends a path for the file API, but what follows it still shows the intent.
+    if memchr::memchr(0, joined.as_bytes()).is_some() || joined.contains("%00") {
+        joined = joined.replace(['\0'], "").replace("%2500", "").replace("%00", "");
+    }
     let normalized = normalize(&joined);
     let path = normalized.as_str();
     let flags = normalized.flags();
@@ -219,7 +223,10 @@ fn climb_and_target(value: &str) -> Option<Hit> {
     let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
     let first_dots = memchr::memmem::find(b, b"..").unwrap_or(0);
 
-    let target = find_target(path.as_bytes(), no_space);
+    let target = match find_target(b, no_space) {
+        Some((1, at)) => Some((1, at)),
+        raw => find_target(path.as_bytes(), no_space).or(raw),
+    };
     if let Some((level, _)) = target {
         if level == 1 {
             return hit(1, "sensitive-file", 0, value.len(), value);
@@ -270,8 +277,8 @@ fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
         .get_or_init(|| {
             // `L` is where a name may start: not inside a word, but after junk that an
             // evasion left (`%c0%qfetc`); `J` is junk between names (`etc%c1%pcpasswd`).
-            let l = r"(?:^|[^a-z]|%[a-z0-9]{1,2})";
-            let j = r"(?:[^\sa-z]|%[a-z0-9]{1,2}){1,8}?";
+            let l = r"(?:^|[^a-z]|%u[0-9a-f]{4}|%[a-z0-9]{1,4}|0x[0-9a-f]{2}|[0-9][0-9a-f])";
+            let j = r"(?:[^\sa-z]|%u[0-9a-f]{4}|%[a-z0-9]{1,4}|0x[0-9a-f]{2}|[0-9][0-9a-f]){1,8}?";
             let alternatives = [
                 format!("{l}etc{j}(?:passwd|shadow|gshadow|issue|hosts|group|motd|sudoers|crontab|fstab|hostname|resolv\\.conf|master\\.passwd|mysql/my\\.cnf|apache2/|httpd/|nginx/|ssh/)"),
                 format!("{l}boot{j}ini\\b"),
@@ -285,6 +292,8 @@ fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
                 format!("{l}inetpub{j}(?:wwwroot|logs)"),
                 r"/program files(?: \(x86\))?/".to_owned(),
                 r"/(?:usr|var)/(?:local/)?(?:apache2?|httpd|nginx)/(?:conf|logs?)/".to_owned(),
+                r"\bconvert\.(?:iconv|base64-|quoted-printable|string\.rot13)".to_owned(),
+                r"(?:\.\.(?:[/\\]|%u[0-9a-f]{4}|%[a-z0-9]{1,4}|0x[0-9a-f]{2}|[0-9][0-9a-f]){1,3}){3}".to_owned(),
                 r"\b(?:c|d):/(?:xampp|wamp|inetpub|windows|winnt|boot\.ini|apache|program files)".to_owned(),
             ];
             Regex::new(&format!("(?i-u)(?:{})", alternatives.join("|"))).ok()

@@ -1,0 +1,100 @@
+//! `cargo bench -p qila-benches --bench screen`: the cost of screening, and Qila's SQL injection
+//! check beside libinjection (the `libinjectionrs` port) on the same inputs.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use qila::{Policy, Request, Timestamp};
+
+/// Typical short parameter values of a government portal, and attacks of the same length.
+const SHORT: [(&str, &str); 8] = [
+    ("search words", "passport renewal lahore"),
+    ("email", "ayesha.khan@example.pk"),
+    ("cnic", "35202-1234567-1"),
+    ("question", "What documents do I need for a domicile?"),
+    ("name with apostrophe", "Siobhan O'Brien"),
+    ("urdu", "شناختی کارڈ کی تجدید"),
+    ("sqli tautology", "1' or '1'='1"),
+    ("sqli union", "-1 union select 1,2,user()--"),
+];
+
+fn short_values(c: &mut Criterion) {
+    let mut g = c.benchmark_group("all checks on one short value");
+    for (name, value) in SHORT {
+        g.bench_with_input(BenchmarkId::from_parameter(name), value, |b, v| {
+            b.iter(|| {
+                let mut n = 0u32;
+                qila::screen::scan_value("q", black_box(v), |_, _| n += 1);
+                black_box(n)
+            })
+        });
+    }
+    g.finish();
+}
+
+fn sqli_vs_libinjection(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sqli vs libinjection");
+    for (name, value) in SHORT {
+        g.bench_with_input(BenchmarkId::new("qila", name), value, |b, v| {
+            b.iter(|| black_box(qila::screen::sqli::scan(black_box(v)).is_some()))
+        });
+        g.bench_with_input(BenchmarkId::new("libinjection", name), value, |b, v| {
+            b.iter(|| black_box(libinjectionrs::detect_sqli(black_box(v.as_bytes())).is_injection()))
+        });
+    }
+    g.finish();
+}
+
+fn requests(c: &mut Criterion) {
+    let open = Policy::from_toml("mode = \"open\"\n[screening]\nmax_body_bytes = 4194304").unwrap();
+    let now = Timestamp::now();
+    let mut g = c.benchmark_group("screen request");
+
+    let mut form = String::from("csrfmiddlewaretoken=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0&name=Muhammad+Ali&email=ali%40example.pk");
+    let mut i = 0;
+    while form.len() < 1024 {
+        form.push_str(&format!("&field{i}=Please+tell+me+the+status+of+application+{i}"));
+        i += 1;
+    }
+    form.truncate(1024);
+    let form_headers = [("Content-Type", "application/x-www-form-urlencoded")];
+    g.throughput(Throughput::Bytes(form.len() as u64));
+    g.bench_function("1 KB urlencoded form", |b| {
+        let req = Request::new("POST", "/contact").headers(&form_headers).body(form.as_bytes());
+        b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
+    });
+
+    let sentence = "The citizen facilitation centre is open from nine to five on working days, and applications for renewal can be submitted online or in person. ";
+    let text = sentence.repeat((1 << 20) / sentence.len() + 1);
+    let text = &text[..1 << 20];
+    let text_headers = [("Content-Type", "text/plain; charset=utf-8")];
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(20);
+    g.bench_function("1 MB benign text body", |b| {
+        let req = Request::new("POST", "/feedback").headers(&text_headers).body(text.as_bytes());
+        b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
+    });
+    g.finish();
+}
+
+fn adversarial(c: &mut Criterion) {
+    let mut g = c.benchmark_group("adversarial values");
+    g.sample_size(10);
+    for (name, unit) in [("quotes", "'"), ("angle brackets", "<"), ("percent", "%"), ("comments", "/*"), ("parens", "(")] {
+        for size in [64 * 1024, 1 << 20] {
+            let value = unit.repeat(size / unit.len());
+            g.throughput(Throughput::Bytes(value.len() as u64));
+            g.bench_with_input(BenchmarkId::new(name, size), &value, |b, v| {
+                b.iter(|| {
+                    let mut n = 0u32;
+                    qila::screen::scan_value("q", black_box(v), |_, _| n += 1);
+                    black_box(n)
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, short_values, sqli_vs_libinjection, requests, adversarial);
+criterion_main!(benches);
