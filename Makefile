@@ -4,7 +4,7 @@
 CARGO ?= cargo
 QILA := target/debug/qila
 
-.PHONY: demo test lint bench fmt accuracy compare
+.PHONY: demo test test-python lint bench fmt accuracy compare
 
 demo:
 	$(CARGO) build --quiet -p qila-cli
@@ -12,6 +12,11 @@ demo:
 
 test: lint
 	$(CARGO) test --workspace --all-features
+
+# The Python package: builds the wheel, installs it into a fresh venv, starts PostgreSQL on
+# loopback (apt-get install postgresql when missing), runs pytest and mypy.stubtest.
+test-python:
+	bash scripts/test-python.sh
 
 lint:
 	$(CARGO) fmt --all --check

@@ -29,19 +29,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def read_lines(path):
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:
-        return [line for line in f if line.strip()]
+        return [line for line in f.read().split("\n") if line.strip()]
 
 
 def run_qila(qila, lines, mode):
     started = time.perf_counter()
     proc = subprocess.run(
         [qila, "inspect", "--mode", mode],
-        input="".join(lines).encode(),
+        input="".join(l + "\n" for l in lines).encode(),
         stdout=subprocess.PIPE,
         check=True,
     )
     elapsed = time.perf_counter() - started
-    verdicts = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+    verdicts = [json.loads(l) for l in proc.stdout.decode().split("\n") if l.strip()]
     return verdicts, elapsed
 
 

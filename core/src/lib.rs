@@ -34,6 +34,22 @@
 //! [`Verdict`] carries the action, status, stable [`Reason`] code, headers, rendered body and an
 //! [`AuditEvent`] that serialises as one JSON line.
 //!
+//! # Screening
+//!
+//! After the lockdown rules, [`screen`] checks what still comes in, in every place user input
+//! hides (path, query, form, JSON, multipart, cookies, chosen headers), for SQL injection,
+//! XSS, traversal and file inclusion, command and PHP injection, web shells, probes and attack
+//! tools. A finding at or below the policy's paranoia level refuses the request with its check's
+//! reason code (`sqli`, `xss`, ...), even a read during the lockdown; in `monitor` mode it is only
+//! reported. [`Verdict::findings`] says what was found and where.
+//!
+//! ```
+//! let policy = qila::Policy::default();
+//! let v = policy.evaluate(&qila::Request::new("GET", "/search?q=%27+OR+1%3D1--"));
+//! assert_eq!(v.reason().unwrap().code(), "sqli");
+//! assert_eq!(v.findings()[0].name, "q");
+//! ```
+//!
 //! # Policy file
 //!
 //! TOML, or the same structure as JSON. [`DEFAULT_POLICY_TOML`] lists every key with its default

@@ -52,6 +52,18 @@ struct Expect {
     not_headers: Option<Vec<String>>,
     format: Option<String>,
     malformed: Option<String>,
+    /// Findings that must be present (`[]`: none at all).
+    findings: Option<Vec<ExpectFinding>>,
+    /// The screening limit the request must go past (`"none"`: none).
+    limit: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectFinding {
+    check: String,
+    location: String,
+    name: Option<String>,
 }
 
 /// Every surface name a case may mention; a typo in the file must not pass as "absent".
@@ -154,6 +166,30 @@ fn check(case: &Case, v: &Verdict<'_>) -> Vec<String> {
     if let Some(path) = &e.path {
         if v.path().as_str() != path {
             differ("path", path, &v.path().as_str());
+        }
+    }
+    if let Some(expected) = &e.findings {
+        let got: Vec<(String, String, String)> = v
+            .findings()
+            .iter()
+            .map(|f| (f.check.as_str().to_owned(), f.location.as_str().to_owned(), f.name.clone()))
+            .collect();
+        if expected.is_empty() && !got.is_empty() {
+            differ("findings", &"none", &got);
+        }
+        for x in expected {
+            let found = got.iter().any(|(c, l, n)| {
+                c == &x.check && l == &x.location && x.name.as_ref().is_none_or(|name| name == n)
+            });
+            if !found {
+                differ("finding", &(&x.check, &x.location, &x.name), &got);
+            }
+        }
+    }
+    if let Some(limit) = &e.limit {
+        let got = v.limit().map_or("none", |l| l.as_str());
+        if got != limit {
+            differ("limit", limit, &got);
         }
     }
     if let Some(by) = &e.allowed_by {

@@ -16,7 +16,10 @@ struct Case {
     note: String,
 }
 
-const CASES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/screen/sqli.toml"));
+const CASES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../testdata/screen/sqli.toml"
+));
 
 #[test]
 fn cases() {
@@ -32,13 +35,26 @@ fn cases() {
             other => panic!("unknown expect {other:?} for {:?}", c.input),
         };
         if let Some(h) = &hit {
-            assert!(h.evidence.start <= h.evidence.end && h.evidence.end <= c.input.len(), "{:?}: bad evidence {h:?}", c.input);
+            assert!(
+                h.evidence.start <= h.evidence.end && h.evidence.end <= c.input.len(),
+                "{:?}: bad evidence {h:?}",
+                c.input
+            );
         }
         if !ok {
-            failures.push(format!("{} {:?} ({}): got {hit:?}", c.expect, c.input, c.note));
+            failures.push(format!(
+                "{} {:?} ({}): got {hit:?}",
+                c.expect, c.input, c.note
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), file.case.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        file.case.len(),
+        failures.join("\n")
+    );
 }
 
 /// Measures the check on a file of extracted values: one JSON object a line with `i` (request
@@ -52,13 +68,22 @@ fn measure_values() {
         return;
     };
     let text = std::fs::read_to_string(&path).expect("values file");
-    let mut by_class: std::collections::BTreeMap<String, (std::collections::HashSet<String>, std::collections::HashSet<String>)> =
-        Default::default();
+    let mut by_class: std::collections::BTreeMap<
+        String,
+        (
+            std::collections::HashSet<String>,
+            std::collections::HashSet<String>,
+        ),
+    > = Default::default();
     let mut out = String::new();
     let mut values = Vec::new();
     for line in text.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("json line");
-        let (Some(id), Some(class), Some(value)) = (v["i"].as_str(), v["c"].as_str(), v["v"].as_str()) else { continue };
+        let (Some(id), Some(class), Some(value)) =
+            (v["i"].as_str(), v["c"].as_str(), v["v"].as_str())
+        else {
+            continue;
+        };
         values.push(value.to_owned());
         let hit = scan(value);
         let e = by_class.entry(class.to_owned()).or_default();
@@ -67,11 +92,19 @@ fn measure_values() {
             if h.level == 1 {
                 e.1.insert(id.to_owned());
             }
-            out.push_str(&format!("HIT\t{class}\t{id}\t{}\t{}\t{:?}\n", h.level, h.rule, value));
+            out.push_str(&format!(
+                "HIT\t{class}\t{id}\t{}\t{}\t{:?}\n",
+                h.level, h.rule, value
+            ));
         }
     }
     for (class, (all, hit)) in &by_class {
-        println!("{class}: {}/{} requests blocked ({:.2}%)", hit.len(), all.len(), 100.0 * hit.len() as f64 / all.len() as f64);
+        println!(
+            "{class}: {}/{} requests blocked ({:.2}%)",
+            hit.len(),
+            all.len(),
+            100.0 * hit.len() as f64 / all.len() as f64
+        );
     }
     if let Ok(p) = std::env::var("QILA_SQLI_HITS") {
         std::fs::write(p, out).expect("write hits");
@@ -83,5 +116,9 @@ fn measure_values() {
             n += usize::from(scan(v).is_some());
         }
     }
-    println!("{:.0} ns per value ({} values, {n})", t.elapsed().as_nanos() as f64 / (5 * values.len()) as f64, values.len());
+    println!(
+        "{:.0} ns per value ({} values, {n})",
+        t.elapsed().as_nanos() as f64 / (5 * values.len()) as f64,
+        values.len()
+    );
 }

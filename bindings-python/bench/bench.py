@@ -1,0 +1,122 @@
+"""Benchmark (not a test): one `evaluate` from Python, and the cost of the Django middleware on a
+trivial view against the same view without it.
+
+    python bindings-python/bench/bench.py        # with the wheel and Django installed
+
+Prints medians of repeated timing runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import timeit
+
+import qila
+
+BROWSER_HEADERS = [
+    ("Host", "portal.gov.example"),
+    ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
+    ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    ("Accept-Language", "ur-PK,ur;q=0.9,en;q=0.8"),
+    ("Accept-Encoding", "gzip, deflate, br"),
+    ("Connection", "keep-alive"),
+    ("Upgrade-Insecure-Requests", "1"),
+    ("Sec-Fetch-Dest", "document"),
+    ("Sec-Fetch-Mode", "navigate"),
+    ("Sec-Fetch-Site", "none"),
+]
+
+
+def per_call(fn, number: int, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
+    """Median seconds per call."""
+    return statistics.median(t / number for t in timeit.repeat(fn, number=number, repeat=repeat))
+
+
+def bench_evaluate() -> None:
+    policy = qila.Policy.default()
+    cases = {
+        "evaluate: GET /page?x=1, no headers": lambda: policy.evaluate("GET", "/page?x=1", None, "203.0.113.9"),
+        "evaluate: GET /page?x=1, ten browser headers": lambda: policy.evaluate("GET", "/page?x=1", BROWSER_HEADERS, "203.0.113.9"),
+        "evaluate: POST /contact, refused": lambda: policy.evaluate("POST", "/contact", BROWSER_HEADERS, "203.0.113.9", b"name=Ayesha&message=hello"),
+    }
+    for name, fn in cases.items():
+        print(f"{name:55s} {per_call(fn, 20_000) * 1e6:8.2f} µs")
+
+
+def bench_django() -> None:
+    import django
+    from django.conf import settings
+
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS=["*"],
+        ROOT_URLCONF=__name__,
+        MIDDLEWARE=[],
+        INSTALLED_APPS=[],
+        DATABASES={},
+        QILA={"DATABASE_READ_ONLY": False},
+        LOGGING_CONFIG=None,
+    )
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/page",
+        "QUERY_STRING": "x=1",
+        "SERVER_NAME": "portal.gov.example",
+        "SERVER_PORT": "80",
+        "REMOTE_ADDR": "203.0.113.9",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": None,
+        "wsgi.errors": sys.stderr,
+    }
+    for name, value in BROWSER_HEADERS:
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+
+    def handler(middleware: list[str]) -> WSGIHandler:
+        settings.MIDDLEWARE = middleware
+        return WSGIHandler()
+
+    def call(h: WSGIHandler):  # type: ignore[no-untyped-def]
+        import io
+
+        def run() -> None:
+            env = dict(environ)
+            env["wsgi.input"] = io.BytesIO(b"")
+            response = h(env, lambda status, headers, exc_info=None: None)
+            assert response.status_code == 200
+            response.close()
+
+        return run
+
+    without = per_call(call(handler([])), 3_000)
+    with_qila = per_call(call(handler(["qila.django.LockdownMiddleware"])), 3_000)
+    print(f"{'Django trivial view, no middleware':55s} {without * 1e6:8.2f} µs")
+    print(f"{'Django trivial view, qila.django.LockdownMiddleware':55s} {with_qila * 1e6:8.2f} µs  (+{(with_qila / without - 1) * 100:.1f}%)")
+
+
+def view(request):  # type: ignore[no-untyped-def]
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def _urls():  # type: ignore[no-untyped-def]
+    from django.urls import path
+
+    return [path("page", view)]
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    if name == "urlpatterns":
+        return _urls()
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    sys.modules.setdefault("bench", sys.modules["__main__"])
+    bench_evaluate()
+    bench_django()

@@ -1,0 +1,516 @@
+#![cfg(feature = "python")]
+//! The private native module `qila._native`: conversions between Python objects and the core's
+//! types, nothing else. Every decision is made by the `qila` crate; the public API, the policy
+//! file reloading and the framework middleware are pure Python (`python/qila/`).
+//!
+//! The crate builds only with the `python` feature (maturin turns it on), so that
+//! `cargo test --workspace` needs no Python.
+
+use pyo3::prelude::*;
+
+/// The native module. Its types are re-exported, with their documentation, by the `qila`
+/// package; `qila/_native.pyi` describes them for type checkers.
+#[pymodule]
+mod _native {
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::sync::Arc;
+
+    use pyo3::exceptions::PyTypeError;
+    use pyo3::prelude::*;
+    use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+    use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+
+    use qila::sql::{self, Engine, StatementKind};
+    use qila::{Headers, Mode, Request, Timestamp};
+
+    /// The version of the core the module was built from.
+    #[pymodule_export]
+    const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+    /// The built-in policy, with a comment on every key.
+    #[pymodule_export]
+    const DEFAULT_POLICY_TOML: &str = qila::DEFAULT_POLICY_TOML;
+
+    /// Raises `qila.PolicyError` (defined in Python, so it can carry its fields).
+    fn policy_error(py: Python<'_>, err: &qila::PolicyError) -> PyErr {
+        let build = || -> PyResult<PyErr> {
+            let class = py.import("qila._errors")?.getattr("PolicyError")?;
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("code", err.code())?;
+            kwargs.set_item("key", err.key())?;
+            kwargs.set_item("line", err.line())?;
+            if let qila::PolicyError::Invalid { column, .. } = err {
+                kwargs.set_item("column", *column)?;
+            }
+            let value = class.call((err.to_string(),), Some(&kwargs))?;
+            Ok(PyErr::from_value(value))
+        };
+        build().unwrap_or_else(|e| e)
+    }
+
+    /// Raises `qila.QilaError` with a code, for bad arguments the core refuses.
+    fn qila_error(py: Python<'_>, class: &str, message: String, code: &str) -> PyErr {
+        let build = || -> PyResult<PyErr> {
+            let class = py.import("qila._errors")?.getattr(class)?;
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("code", code)?;
+            Ok(PyErr::from_value(class.call((message,), Some(&kwargs))?))
+        };
+        build().unwrap_or_else(|e| e)
+    }
+
+    fn parse_mode(py: Python<'_>, mode: &str) -> PyResult<Mode> {
+        mode.parse::<Mode>().map_err(|e| policy_error(py, &e))
+    }
+
+    fn parse_engine(py: Python<'_>, engine: &str) -> PyResult<Engine> {
+        engine
+            .parse::<Engine>()
+            .map_err(|e| qila_error(py, "QilaError", e.to_string(), "unknown-engine"))
+    }
+
+    /// A time given as an RFC 3339 string or as seconds since the epoch.
+    fn timestamp(py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+        if let Ok(text) = now.cast::<PyString>() {
+            let text = text.to_str()?;
+            return Timestamp::parse(text)
+                .map_err(|e| qila_error(py, "QilaError", e.to_string(), "bad-time"));
+        }
+        let seconds: f64 = now.extract()?;
+        Ok(Timestamp(seconds.floor() as i64))
+    }
+
+    /// A loaded, validated policy (the core's `qila::Policy`). Immutable: `with_mode` returns
+    /// a new one.
+    #[pyclass(frozen, module = "qila._native")]
+    struct Policy {
+        inner: Arc<qila::Policy>,
+    }
+
+    /// Bytes from `bytes` (borrowed, no copy) or `str` (its UTF-8, borrowed).
+    enum Text {
+        Bytes(PyBackedBytes),
+        Str(PyBackedStr),
+    }
+
+    impl Text {
+        fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Text> {
+            if let Ok(s) = obj.cast::<PyString>() {
+                return Ok(Text::Str(s.clone().try_into()?));
+            }
+            if obj.is_instance_of::<PyBytes>() {
+                return Ok(Text::Bytes(obj.extract()?));
+            }
+            Err(PyTypeError::new_err(
+                "header names and values must be str or bytes",
+            ))
+        }
+
+        fn as_bytes(&self) -> &[u8] {
+            match self {
+                Text::Bytes(b) => b,
+                Text::Str(s) => s.as_bytes(),
+            }
+        }
+    }
+
+    /// A request body: `bytes` is read in place; `bytearray` and `memoryview` are copied once
+    /// (the abi3 interface for Python 3.10 has no buffer protocol).
+    enum Body {
+        Borrowed(PyBackedBytes),
+        Owned(Vec<u8>),
+    }
+
+    impl Body {
+        fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Body> {
+            if obj.is_instance_of::<PyBytes>() {
+                return Ok(Body::Borrowed(obj.extract()?));
+            }
+            if let Ok(b) = obj.extract::<PyBackedBytes>() {
+                return Ok(Body::Borrowed(b));
+            }
+            // memoryview and other buffer objects: ask Python for their bytes.
+            let bytes = obj
+                .call_method0("tobytes")
+                .map_err(|_| PyTypeError::new_err("body must be bytes, bytearray or memoryview"))?;
+            Ok(Body::Owned(bytes.extract::<Vec<u8>>()?))
+        }
+
+        fn as_bytes(&self) -> &[u8] {
+            match self {
+                Body::Borrowed(b) => b,
+                Body::Owned(v) => v,
+            }
+        }
+    }
+
+    #[pymethods]
+    impl Policy {
+        /// Loads a policy from TOML text.
+        #[staticmethod]
+        fn from_toml(py: Python<'_>, text: &str) -> PyResult<Policy> {
+            qila::Policy::from_toml(text)
+                .map(|p| Policy { inner: Arc::new(p) })
+                .map_err(|e| policy_error(py, &e))
+        }
+
+        /// Loads a policy from JSON text with the structure of the TOML file.
+        #[staticmethod]
+        fn from_json(py: Python<'_>, text: &str) -> PyResult<Policy> {
+            qila::Policy::from_json(text)
+                .map(|p| Policy { inner: Arc::new(p) })
+                .map_err(|e| policy_error(py, &e))
+        }
+
+        /// The built-in lockdown policy.
+        #[staticmethod]
+        fn default() -> Policy {
+            Policy {
+                inner: Arc::new(qila::Policy::default()),
+            }
+        }
+
+        /// The same policy with its mode overridden (`None` restores the file's).
+        #[pyo3(signature = (mode))]
+        fn with_mode(&self, py: Python<'_>, mode: Option<&str>) -> PyResult<Policy> {
+            let mode = mode.map(|m| parse_mode(py, m)).transpose()?;
+            Ok(Policy {
+                inner: Arc::new((*self.inner).clone().with_mode(mode)),
+            })
+        }
+
+        /// The same policy with the `QILA_MODE` environment variable applied, if set.
+        fn with_env_mode(&self, py: Python<'_>) -> PyResult<Policy> {
+            (*self.inner)
+                .clone()
+                .with_env_mode()
+                .map(|p| Policy { inner: Arc::new(p) })
+                .map_err(|e| policy_error(py, &e))
+        }
+
+        /// The configured mode after any override: `read-only`, `open` or `monitor`.
+        #[getter]
+        fn mode(&self) -> &'static str {
+            self.inner.mode().as_str()
+        }
+
+        /// The mode in force at `now` (RFC 3339 text or epoch seconds; default: the clock).
+        #[pyo3(signature = (now=None))]
+        fn mode_at(
+            &self,
+            py: Python<'_>,
+            now: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<&'static str> {
+            let now = match now {
+                Some(n) => timestamp(py, n)?,
+                None => Timestamp::now(),
+            };
+            Ok(self.inner.mode_at(now).as_str())
+        }
+
+        /// `screening.max_body_bytes`: the most body bytes screening reads.
+        #[getter]
+        fn max_body_bytes(&self) -> u64 {
+            self.inner.config().screening.max_body_bytes
+        }
+
+        /// Whether `proxy.trusted_proxies` names any proxy.
+        #[getter]
+        fn has_trusted_proxies(&self) -> bool {
+            !self.inner.config().proxy.trusted_proxies.is_empty()
+        }
+
+        /// `response.lockdown_status`.
+        #[getter]
+        fn lockdown_status(&self) -> u16 {
+            self.inner.config().response.lockdown_status
+        }
+
+        /// The policy as TOML, every key filled in.
+        fn to_toml(&self) -> String {
+            self.inner.to_toml()
+        }
+
+        /// Decides one request. `headers` is a sequence of `(name, value)` pairs of `str` or
+        /// `bytes`; `peer` the socket peer address; `body` the body (or its first bytes);
+        /// `now` the evaluation time (RFC 3339 text or epoch seconds; default: the clock).
+        #[pyo3(signature = (method, target, headers=None, peer=None, body=None, now=None))]
+        #[allow(clippy::too_many_arguments)]
+        fn evaluate(
+            &self,
+            py: Python<'_>,
+            method: PyBackedStr,
+            target: PyBackedStr,
+            headers: Option<&Bound<'_, PyAny>>,
+            peer: Option<&str>,
+            body: Option<&Bound<'_, PyAny>>,
+            now: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<Verdict> {
+            let mut owned: Vec<(Text, Text)> = Vec::new();
+            if let Some(headers) = headers {
+                for item in headers.try_iter()? {
+                    let item = item?;
+                    let pair = item.cast::<PyTuple>().map_err(|_| {
+                        PyTypeError::new_err("headers must be (name, value) tuples")
+                    })?;
+                    if pair.len() != 2 {
+                        return Err(PyTypeError::new_err("headers must be (name, value) tuples"));
+                    }
+                    owned.push((
+                        Text::extract(&pair.get_item(0)?)?,
+                        Text::extract(&pair.get_item(1)?)?,
+                    ));
+                }
+            }
+            // A header name that is not UTF-8 cannot be an HTTP token: keep it as a marker so
+            // that the core still sees a header it cannot read.
+            let pairs: Vec<(&str, &[u8])> = owned
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        std::str::from_utf8(n.as_bytes()).unwrap_or("\u{fffd}"),
+                        v.as_bytes(),
+                    )
+                })
+                .collect();
+            let peer: IpAddr = match peer {
+                Some(p) => p.parse().map_err(|_| {
+                    qila_error(
+                        py,
+                        "QilaError",
+                        format!("`{p}` is not an IP address"),
+                        "bad-peer",
+                    )
+                })?,
+                None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            };
+            let body = body.map(Body::extract).transpose()?;
+            let now = match now {
+                Some(n) => timestamp(py, n)?,
+                None => Timestamp::now(),
+            };
+            let mut req = Request::new(&method, &target)
+                .with_headers(Headers::Bytes(&pairs))
+                .peer(peer);
+            if let Some(b) = &body {
+                req = req.body(b.as_bytes());
+            }
+            let policy = &*self.inner;
+            let v = policy.evaluate_at(&req, now);
+            Ok(Verdict::from_core(py, &v))
+        }
+
+        fn __repr__(&self) -> String {
+            format!("<qila._native.Policy mode={}>", self.inner.mode())
+        }
+    }
+
+    /// One finding of screening.
+    #[pyclass(frozen, get_all, module = "qila._native")]
+    struct Finding {
+        /// The check: `sqli`, `xss`, `traversal`, ...
+        check: &'static str,
+        /// Where: `path`, `query`, `body`, `json`, `multipart`, `cookie`, `header`.
+        location: &'static str,
+        /// The parameter, cookie, header or field name (empty for the path and whole bodies).
+        name: String,
+        /// The decoded text that shows it.
+        evidence: String,
+        /// `high`, `medium`, `low` or `note`.
+        severity: &'static str,
+        /// What matched.
+        rule: &'static str,
+    }
+
+    #[pymethods]
+    impl Finding {
+        fn __repr__(&self) -> String {
+            format!(
+                "<Finding {} in {} {:?}: {}>",
+                self.check, self.location, self.name, self.rule
+            )
+        }
+    }
+
+    /// The decision on one request: the core's `qila::Verdict`, copied out of the policy.
+    #[pyclass(frozen, get_all, module = "qila._native")]
+    struct Verdict {
+        /// `allow`, `block` or `monitor`.
+        action: &'static str,
+        /// The refusal's stable code, or `None`.
+        reason: Option<&'static str>,
+        /// The status to answer with (200 when allowed).
+        status: u16,
+        /// A human explanation.
+        message: &'static str,
+        /// The mode in force: `read-only`, `open` or `monitor`.
+        mode: &'static str,
+        /// Whether the request writes.
+        write: bool,
+        /// The surfaces it touches.
+        surfaces: Vec<&'static str>,
+        /// The method named by an override header or `_method` field.
+        override_method: Option<String>,
+        /// What could not be understood, if anything.
+        malformed: Option<&'static str>,
+        /// The client address.
+        client: String,
+        /// Where the client address came from.
+        client_source: &'static str,
+        /// The normalised path the rules matched.
+        path: String,
+        /// What normalising the path had to undo.
+        path_flags: Vec<&'static str>,
+        /// Why an allowed request was allowed.
+        allowed_by: Option<&'static str>,
+        /// Whether the path is an admin path.
+        admin: bool,
+        /// `html` or `json`.
+        format: &'static str,
+        /// The headers to add to the response.
+        headers: Vec<(String, String)>,
+        /// The content type of the refusal body, when blocked.
+        content_type: Option<&'static str>,
+        /// The refusal body, when blocked.
+        body: Option<String>,
+        /// What screening found.
+        findings: Vec<Py<Finding>>,
+        /// The screening limit the request went past.
+        limit: Option<&'static str>,
+        /// The audit event as one JSON line, for refused and monitored requests (`None` when
+        /// allowed: an allowed request is not audited, and serialising costs as much as deciding).
+        audit_json: Option<String>,
+    }
+
+    impl Verdict {
+        fn from_core(py: Python<'_>, v: &qila::Verdict<'_>) -> Verdict {
+            let (content_type, body) = match v.body() {
+                Some((ct, text)) => (Some(ct), Some(text.to_owned())),
+                None => (None, None),
+            };
+            let findings = if v.findings().is_empty() {
+                Vec::new()
+            } else {
+                {
+                    v.findings()
+                        .iter()
+                        .filter_map(|f| {
+                            Py::new(
+                                py,
+                                Finding {
+                                    check: f.check.as_str(),
+                                    location: f.location.as_str(),
+                                    name: f.name.clone(),
+                                    evidence: f.evidence.clone(),
+                                    severity: f.severity,
+                                    rule: f.rule,
+                                },
+                            )
+                            .ok()
+                        })
+                        .collect()
+                }
+            };
+            Verdict {
+                action: v.action().as_str(),
+                reason: v.reason().map(|r| r.code()),
+                status: v.status(),
+                message: v.message(),
+                mode: v.mode().as_str(),
+                write: v.intent().write,
+                surfaces: v.surfaces().names().collect(),
+                override_method: v.intent().override_method.as_deref().map(str::to_owned),
+                malformed: v.intent().malformed.map(|m| m.as_str()),
+                client: v.client().ip.to_string(),
+                client_source: v.client().source.as_str(),
+                path: v.path().as_str().to_owned(),
+                path_flags: v.path().flags().names().collect(),
+                allowed_by: v.allowed_by().map(|a| a.as_str()),
+                admin: v.is_admin(),
+                format: match v.body_format() {
+                    qila::BodyFormat::Html => "html",
+                    qila::BodyFormat::Json => "json",
+                },
+                headers: v
+                    .headers()
+                    .map(|(n, val)| (n.to_owned(), val.to_owned()))
+                    .collect(),
+                content_type,
+                body,
+                findings,
+                limit: v.limit().map(|l| l.as_str()),
+                audit_json: (v.action() != qila::Action::Allow).then(|| v.audit().to_json()),
+            }
+        }
+    }
+
+    #[pymethods]
+    impl Verdict {
+        /// Whether the middleware must answer instead of the application.
+        #[getter]
+        fn blocked(&self) -> bool {
+            self.action == "block"
+        }
+
+        fn __repr__(&self) -> String {
+            match self.reason {
+                Some(r) => format!("<Verdict {} {} {}>", self.action, self.status, r),
+                None => format!(
+                    "<Verdict {} ({})>",
+                    self.action,
+                    self.allowed_by.unwrap_or("-")
+                ),
+            }
+        }
+    }
+
+    /// What a statement (or a string of several) does: `read`, `write`, `transaction` or
+    /// `session`. With `engine`, read the string only as that engine does.
+    #[pyfunction]
+    #[pyo3(signature = (sql, engine=None))]
+    fn classify(py: Python<'_>, sql: &str, engine: Option<&str>) -> PyResult<&'static str> {
+        Ok(kind(match engine {
+            Some(e) => sql::classify_for(sql, parse_engine(py, e)?),
+            None => sql::classify(sql),
+        }))
+    }
+
+    fn kind(k: StatementKind) -> &'static str {
+        k.as_str()
+    }
+
+    /// Whether the string holds a session or transaction statement that undoes the read-only
+    /// session statement (`SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE`, ...).
+    #[pyfunction]
+    #[pyo3(signature = (sql, engine=None))]
+    fn lifts_read_only(py: Python<'_>, sql: &str, engine: Option<&str>) -> PyResult<bool> {
+        Ok(match engine {
+            Some(e) => sql::summarize_for(sql, parse_engine(py, e)?).lifts_read_only(),
+            None => sql::summarize(sql).lifts_read_only(),
+        })
+    }
+
+    /// The statement that makes a connection of `engine` read-only.
+    #[pyfunction]
+    fn read_only_session_statement(py: Python<'_>, engine: &str) -> PyResult<&'static str> {
+        Ok(parse_engine(py, engine)?.read_only_session_statement())
+    }
+
+    /// The statement that undoes `read_only_session_statement`.
+    #[pyfunction]
+    fn read_write_session_statement(py: Python<'_>, engine: &str) -> PyResult<&'static str> {
+        Ok(parse_engine(py, engine)?.read_write_session_statement())
+    }
+
+    /// The canonical engine name (`postgres`, `mysql`, `sqlite`) of a vendor or dialect name.
+    #[pyfunction]
+    fn engine_name(py: Python<'_>, engine: &str) -> PyResult<&'static str> {
+        Ok(parse_engine(py, engine)?.as_str())
+    }
+
+    /// Every reason code, in the core's order.
+    #[pyfunction]
+    fn reason_codes() -> Vec<&'static str> {
+        qila::Reason::ALL.iter().map(|r| r.code()).collect()
+    }
+}

@@ -1,0 +1,99 @@
+"""The public Policy: loading, errors, reloading, QILA_MODE, logging."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pathlib
+import time
+
+import pytest
+
+import qila
+
+
+def test_errors_are_classes_with_codes() -> None:
+    with pytest.raises(qila.PolicyError) as info:
+        qila.Policy.from_toml('[admin]\nallow = ["10.0.0/8"]')
+    e = info.value
+    assert (e.code, e.key, e.line) == ("policy-invalid", "admin.allow", 2)
+    assert isinstance(e, qila.QilaError) and isinstance(e, ValueError)
+    with pytest.raises(qila.PolicyError) as info:
+        qila.Policy.default(mode="lockdwn")
+    assert info.value.code == "unknown-mode"
+    with pytest.raises(qila.PolicyError) as info:
+        qila.Policy.from_dict({"response": {"lockdown_status": 200}})
+    assert info.value.key == "response.lockdown_status"
+    with pytest.raises(qila.QilaError) as qinfo:
+        qila.sql.read_only_statement("oracle")
+    assert qinfo.value.code == "unknown-engine"
+
+
+def test_verdict_fields_match_the_core(default_policy: qila.Policy) -> None:
+    v = default_policy.evaluate(
+        "POST", "/contact", [("Accept", "application/json"), ("Content-Type", "application/x-www-form-urlencoded")], "203.0.113.9", b"name=a"
+    )
+    assert (v.action, v.status, v.reason, v.format, v.blocked) == ("block", 503, "write-in-lockdown", "json", True)
+    assert ("Retry-After", "3600") in v.headers
+    assert json.loads(v.body or "")["error"] == "write-in-lockdown"
+    audit = json.loads(v.audit_json or "")
+    assert audit["client"] == "203.0.113.9" and audit["reason"] == "write-in-lockdown"
+    assert "form" in v.surfaces
+    assert set(qila.REASONS) >= {"write-in-lockdown", "admin-network", "denied-path", "sqli"}
+
+
+def test_from_dict_and_modes() -> None:
+    p = qila.Policy.from_dict({"mode": "open", "admin": {"allow": ["10.0.0.0/8"]}})
+    assert p.mode == "open" and not p.locked
+    assert p.evaluate("POST", "/contact").action == "allow"
+    assert p.evaluate("GET", "/admin/", peer="10.1.2.3").action == "allow"
+    assert p.evaluate("GET", "/admin/", peer="203.0.113.9").reason == "admin-network"
+    m = qila.Policy.from_dict({"mode": "monitor"})
+    v = m.evaluate("POST", "/contact")
+    assert (v.action, v.status, v.body) == ("monitor", 503, None)
+
+
+def test_qila_mode_environment_overrides_the_file(policy_file: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QILA_MODE", "open")
+    p = qila.Policy.from_file(policy_file)
+    assert p.mode == "open"
+    assert qila.Policy.from_file(policy_file, mode="monitor").mode == "monitor"
+    monkeypatch.setenv("QILA_MODE", "sideways")
+    with pytest.raises(qila.PolicyError):
+        qila.Policy.from_file(policy_file)
+
+
+def test_file_is_reloaded_at_most_once_a_second(policy_file: pathlib.Path, caplog: pytest.LogCaptureFixture) -> None:
+    p = qila.Policy.from_file(policy_file)
+    assert p.locked
+    policy_file.write_text('mode = "open"\n')
+    os.utime(policy_file, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    assert p.locked, "not re-read within the second"
+    p._checked -= 1.0  # as if a second had passed
+    assert p.mode == "open"
+    # A broken file keeps the previous policy and logs the error.
+    policy_file.write_text('mode = "lockdwn"\n')
+    os.utime(policy_file, ns=(time.time_ns(), time.time_ns() + 9_000_000_000))
+    p._checked -= 1.0
+    with caplog.at_level(logging.ERROR, logger="qila"):
+        assert p.mode == "open"
+    assert "previous one stays in force" in caplog.text
+
+
+def test_one_audit_line_per_refusal(caplog: pytest.LogCaptureFixture) -> None:
+    from qila.wsgi import LockdownMiddleware
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    mw = LockdownMiddleware(app)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/contact", "REMOTE_ADDR": "203.0.113.9", "wsgi.input": None}
+    with caplog.at_level(logging.INFO, logger="qila"):
+        statuses = []
+        mw(environ, lambda s, h, e=None: statuses.append(s))
+        mw(dict(environ, REQUEST_METHOD="GET"), lambda s, h, e=None: statuses.append(s))
+    assert statuses == ["503 Service Unavailable", "200 OK"]
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "qila"]
+    assert len(lines) == 1 and lines[0]["reason"] == "write-in-lockdown" and lines[0]["path"] == "/contact"
