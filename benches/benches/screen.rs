@@ -32,6 +32,24 @@ fn short_values(c: &mut Criterion) {
     g.finish();
 }
 
+/// Each check alone on the header values every browser sends.
+fn per_check(c: &mut Criterion) {
+    let mut g = c.benchmark_group("per check on browser headers");
+    let inputs = [
+        ("user-agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
+        ("referer", "https://portal.gov.example/services/search?q=passport+renewal&page=2"),
+    ];
+    for (name, v) in inputs {
+        g.bench_function(format!("sqli/{name}"), |b| b.iter(|| black_box(qila::screen::sqli::scan(black_box(v)))));
+        g.bench_function(format!("xss/{name}"), |b| b.iter(|| black_box(qila::screen::xss::scan(black_box(v)))));
+        g.bench_function(format!("cmdi/{name}"), |b| b.iter(|| black_box(qila::screen::cmdi::scan(black_box(v)))));
+        g.bench_function(format!("php/{name}"), |b| b.iter(|| black_box(qila::screen::php::scan(black_box(v)))));
+        g.bench_function(format!("traversal/{name}"), |b| b.iter(|| black_box(qila::screen::traversal::scan(black_box(v)))));
+        g.bench_function(format!("scanner/{name}"), |b| b.iter(|| black_box(qila::screen::probe::scan_user_agent(black_box(v)))));
+    }
+    g.finish();
+}
+
 fn sqli_vs_libinjection(c: &mut Criterion) {
     let mut g = c.benchmark_group("sqli vs libinjection");
     for (name, value) in SHORT {
@@ -96,5 +114,5 @@ fn adversarial(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, short_values, sqli_vs_libinjection, requests, adversarial);
+criterion_group!(benches, short_values, per_check, sqli_vs_libinjection, requests, adversarial);
 criterion_main!(benches);

@@ -182,7 +182,9 @@ fn check_php(_: &str, v: &str) -> Option<(CheckName, Hit)> {
     php::scan(v).map(|h| (CheckName::Php, h))
 }
 
-const VALUE_CHECKS: [ValueCheck; 5] = [check_sqli, check_xss, check_traversal, check_cmdi, check_php];
+// Most specific first: the first finding names the refusal, and `;cat /etc/passwd` is command
+// injection before it is a sensitive path.
+const VALUE_CHECKS: [ValueCheck; 5] = [check_sqli, check_xss, check_cmdi, check_php, check_traversal];
 
 /// Runs every value check on `value` (already decoded as the application would see it) and
 /// calls `f` with each hit. `name` is the parameter name, used by checks that care (file
