@@ -22,7 +22,9 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let text = std::fs::read_to_string(CASES).expect("read testdata/screen/xss.toml");
-    toml::from_str::<File>(&text).expect("parse testdata/screen/xss.toml").case
+    toml::from_str::<File>(&text)
+        .expect("parse testdata/screen/xss.toml")
+        .case
 }
 
 #[test]
@@ -37,7 +39,10 @@ fn cases_block_and_allow_at_level_one() {
             "block" => blocked,
             "allow" => !blocked,
             other => {
-                failures.push(format!("case {i} ({}): unknown expect {other:?}", case.note));
+                failures.push(format!(
+                    "case {i} ({}): unknown expect {other:?}",
+                    case.note
+                ));
                 continue;
             }
         };
@@ -49,11 +54,20 @@ fn cases_block_and_allow_at_level_one() {
         }
         if let Some(h) = &hit {
             if case.input.get(h.evidence.clone()).is_none() {
-                failures.push(format!("case {i} ({}): evidence {:?} out of range", case.note, h));
+                failures.push(format!(
+                    "case {i} ({}): evidence {:?} out of range",
+                    case.note, h
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -84,14 +98,19 @@ fn measure_values_file() {
     let start = std::time::Instant::now();
     let mut n = 0u64;
     for line in text.lines() {
-        let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         let v = row["v"].as_str().unwrap_or_default();
         n += 1;
         if let Some(h) = xss::scan(v) {
-            out.push_str(&serde_json::json!({
-                "id": row["id"], "class": row["class"], "level": h.level, "rule": h.rule,
-                "evidence": v.get(h.evidence.clone()).unwrap_or(""),
-            }).to_string());
+            out.push_str(
+                &serde_json::json!({
+                    "id": row["id"], "class": row["class"], "level": h.level, "rule": h.rule,
+                    "evidence": v.get(h.evidence.clone()).unwrap_or(""),
+                })
+                .to_string(),
+            );
             out.push('\n');
         }
     }

@@ -26,6 +26,7 @@ pub struct Hit {
     pub evidence: Range<usize>,
 }
 
+mod clean;
 pub mod json;
 
 use std::borrow::Cow;
@@ -157,6 +158,9 @@ pub struct Screening {
     pub partial: bool,
 }
 
+/// Values shorter than this are screened every time: the checks are cheaper than a fingerprint.
+const MIN_REMEMBERED: usize = 24;
+
 /// How many findings one request keeps.
 const MAX_FINDINGS: usize = 16;
 
@@ -271,6 +275,28 @@ impl Screener<'_> {
         }
     }
 
+    /// [`Screener::value`] for values that repeat from request to request (headers, cookies):
+    /// one that was clean before is not screened again.
+    fn repeated_value(&mut self, location: Location, name: &str, value: &str) {
+        if value.len() < MIN_REMEMBERED {
+            return self.value(location, name, value);
+        }
+        let fp = clean::fingerprint(name, value);
+        if clean::known(fp) {
+            return;
+        }
+        let mut any = false;
+        for check in VALUE_CHECKS {
+            if let Some((c, h)) = check(name, value) {
+                any = true;
+                self.hit(c, h, location, name, value);
+            }
+        }
+        if !any {
+            clean::remember(fp);
+        }
+    }
+
     fn pair(&mut self, location: Location, raw_name: &str, raw_value: &str) -> bool {
         if !self.count() {
             return false;
@@ -327,23 +353,43 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
             let (name, value) = part.split_once('=').unwrap_or(("", part));
             let value = percent_decode(value.as_bytes(), false);
             let value = String::from_utf8_lossy(&value);
-            s.value(Location::Cookie, name.trim(), &value);
+            s.repeated_value(Location::Cookie, name.trim(), &value);
         }
     }
 
-    // Headers attackers use.
+    // Headers attackers use. The scanner check on `User-Agent` shares the memory of clean
+    // values with the value checks: a remembered value passed all of them.
     for (name, value) in headers.iter() {
         let lname_is = |h: &str| name.eq_ignore_ascii_case(h);
-        if lname_is("user-agent") {
-            let ua = String::from_utf8_lossy(value);
-            if let Some(h) = probe::scan_user_agent(&ua) {
-                s.hit(CheckName::Scanner, h, Location::Header, name, &ua);
+        let is_ua = lname_is("user-agent");
+        let screened = cfg.headers.iter().any(|h| lname_is(h));
+        if !is_ua && !screened {
+            continue;
+        }
+        let decoded = percent_decode(value, false);
+        let text = String::from_utf8_lossy(&decoded);
+        let fp = clean::fingerprint(name, &text);
+        if clean::known(fp) {
+            continue;
+        }
+        let before = s.out.findings.len();
+        let mut any = false;
+        if is_ua {
+            if let Some(h) = probe::scan_user_agent(&String::from_utf8_lossy(value)) {
+                any = true;
+                s.hit(CheckName::Scanner, h, Location::Header, name, &text);
             }
         }
-        if cfg.headers.iter().any(|h| lname_is(h)) {
-            let decoded = percent_decode(value, false);
-            let text = String::from_utf8_lossy(&decoded);
-            s.value(Location::Header, name, &text);
+        if screened {
+            for check in VALUE_CHECKS {
+                if let Some((c, h)) = check(name, &text) {
+                    any = true;
+                    s.hit(c, h, Location::Header, name, &text);
+                }
+            }
+        }
+        if !any && s.out.findings.len() == before && screened {
+            clean::remember(fp);
         }
     }
 

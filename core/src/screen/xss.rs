@@ -85,6 +85,7 @@ static TRIGGER: [bool; 256] = {
         i += 1;
     }
     t[0xEF] = true;
+    t[0xC2] = true;
     t
 };
 
@@ -95,13 +96,19 @@ static TRIGGER: [bool; 256] = {
 struct Text<'a> {
     bytes: Cow<'a, [u8]>,
     /// `None` when nothing was decoded (byte `i` comes from byte `i`).
-    spans: Option<Vec<(u32, u32)>>,
+    spans: Option<Vec<Span>>,
 }
 
 impl<'a> Text<'a> {
     fn decode(raw: &'a [u8]) -> Self {
-        let mut text = Text { bytes: Cow::Borrowed(raw), spans: None };
-        if !raw.iter().any(|&b| matches!(b, b'&' | b'%' | b'\\' | 0 | 0xEF)) {
+        let mut text = Text {
+            bytes: Cow::Borrowed(raw),
+            spans: None,
+        };
+        if !raw
+            .iter()
+            .any(|&b| matches!(b, b'&' | b'%' | b'\\' | 0 | 0xEF | 0xC2))
+        {
             return text;
         }
         for _ in 0..4 {
@@ -122,7 +129,11 @@ impl<'a> Text<'a> {
             None => (r.start, r.end),
             Some(sp) => {
                 let a = sp.get(r.start).map_or(value.len(), |x| x.0 as usize);
-                let b = r.end.checked_sub(1).and_then(|i| sp.get(i)).map_or(a, |x| x.1 as usize);
+                let b = r
+                    .end
+                    .checked_sub(1)
+                    .and_then(|i| sp.get(i))
+                    .map_or(a, |x| x.1 as usize);
                 (a, b)
             }
         };
@@ -143,8 +154,11 @@ fn to_u32(i: usize) -> u32 {
 }
 
 /// One round of decoding; `None` when the round changed nothing.
-fn decode_pass(src: &[u8], spans: Option<&[(u32, u32)]>) -> Option<(Vec<u8>, Vec<(u32, u32)>)> {
-    let span = |a: usize, b: usize| -> (u32, u32) {
+/// Where a decoded byte came from: a byte range of the original value.
+type Span = (u32, u32);
+
+fn decode_pass(src: &[u8], spans: Option<&[Span]>) -> Option<(Vec<u8>, Vec<Span>)> {
+    let span = |a: usize, b: usize| -> Span {
         match spans {
             Some(m) => (
                 m.get(a).map_or(u32::MAX, |x| x.0),
@@ -165,6 +179,12 @@ fn decode_pass(src: &[u8], spans: Option<&[(u32, u32)]>) -> Option<(Vec<u8>, Vec
             b'\\' => js_escape(rest),
             0 => Some((1, Dec::None)),
             0xEF => fullwidth(rest),
+            // `¼script¾`: on a page served as US-ASCII the high bit is dropped.
+            0xC2 => match rest.get(1) {
+                Some(0xBC) => Some((2, Dec::Byte(b'<'))),
+                Some(0xBE) => Some((2, Dec::Byte(b'>'))),
+                _ => None,
+            },
             _ => None,
         };
         match decoded {
@@ -283,9 +303,17 @@ fn entity(s: &[u8]) -> Option<(usize, Dec)> {
         let mut v: u32 = 0;
         let mut n = start;
         while let Some(&b) = s.get(n) {
-            let d = if hex { hex_val(b) } else { char::from(b).to_digit(10) };
+            let d = if hex {
+                hex_val(b)
+            } else {
+                char::from(b).to_digit(10)
+            };
             match d {
-                Some(d) => v = v.saturating_mul(if hex { 16 } else { 10 }).saturating_add(d),
+                Some(d) => {
+                    v = v
+                        .saturating_mul(if hex { 16 } else { 10 })
+                        .saturating_add(d)
+                }
                 None => break,
             }
             n += 1;
@@ -295,7 +323,11 @@ fn entity(s: &[u8]) -> Option<(usize, Dec)> {
         }
         return Some((semi(n), code_point(v)));
     }
-    let name_len = s[1..].iter().take(8).take_while(|b| b.is_ascii_alphanumeric()).count();
+    let name_len = s[1..]
+        .iter()
+        .take(8)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
     let name = &s[1..1 + name_len];
     NAMED
         .iter()
@@ -331,7 +363,17 @@ fn js_escape(s: &[u8]) -> Option<(usize, Dec)> {
                 (n == 4).then(|| (6, code_point(v)))
             }
         }
-        _ => None,
+        Some(b'0') if !s.get(2).is_some_and(u8::is_ascii_digit) => Some((2, Dec::None)),
+        _ => {
+            // CSS: `\28`, `\0075` (two to six hex digits, one optional space after).
+            let (v, n) = hex_run(&s[1..], 6);
+            (n >= 2).then(|| {
+                (
+                    1 + n + usize::from(s.get(1 + n) == Some(&b' ')),
+                    code_point(v),
+                )
+            })
+        }
     }
 }
 
@@ -396,7 +438,10 @@ fn starts_i(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn contains_i(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    !needle.is_empty()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Skips bytes up to and including space and the C0 controls that browsers drop before a URL.
@@ -444,7 +489,7 @@ fn script_url(v: &[u8]) -> Option<&'static str> {
         return None;
     }
     match &word[..n] {
-        b"javascript" | b"vbscript" | b"livescript" => Some("script-url"),
+        b"javascript" | b"vbscript" | b"livescript" | b"mocha" => Some("script-url"),
         b"data" => data_url_type(&v[i + 1..]).then_some("data-url"),
         _ => None,
     }
@@ -491,6 +536,10 @@ enum Kind {
     OpenInterp,
     /// `<%`
     OpenErb,
+    /// `style` (an attribute, when `=` follows).
+    Style,
+    /// A global object indexed by a computed name (`top[`, `window[`).
+    Global,
 }
 
 const KEYWORDS: &[(&str, Kind)] = &[
@@ -531,6 +580,14 @@ const KEYWORDS: &[(&str, Kind)] = &[
     ("${", Kind::OpenInterp),
     ("#{", Kind::OpenInterp),
     ("<%", Kind::OpenErb),
+    ("style", Kind::Style),
+    ("top[", Kind::Global),
+    ("window[", Kind::Global),
+    ("self[", Kind::Global),
+    ("parent[", Kind::Global),
+    ("this[", Kind::Global),
+    ("frames[", Kind::Global),
+    ("globalthis[", Kind::Global),
 ];
 
 fn keywords() -> Option<&'static AhoCorasick> {
@@ -555,7 +612,9 @@ impl Marks {
         let list = keywords().map_or_else(Vec::new, |ac| {
             ac.find_iter(s)
                 .filter_map(|m| {
-                    KEYWORDS.get(m.pattern().as_usize()).map(|k| (m.start(), m.end(), k.1))
+                    KEYWORDS
+                        .get(m.pattern().as_usize())
+                        .map(|k| (m.start(), m.end(), k.1))
                 })
                 .collect()
         });
@@ -593,7 +652,10 @@ impl QuoteCache {
                 return found;
             }
         }
-        let found = s.get(from..).and_then(|t| memchr::memchr(q, t)).map(|o| from + o);
+        let found = s
+            .get(from..)
+            .and_then(|t| memchr::memchr(q, t))
+            .map(|o| from + o);
         self.last[k] = Some((from, found));
         found
     }
@@ -603,6 +665,8 @@ impl QuoteCache {
 #[derive(Default)]
 struct TagInfo {
     attrs: bool,
+    /// An attribute other than `type` and `language`: `<script src>`, `<script/x>`.
+    source: bool,
     href: bool,
     action: bool,
     refresh: bool,
@@ -624,17 +688,37 @@ fn tags(s: &[u8], best: &mut Best) {
 }
 
 /// Tags whose content is raw text; closing one is how a value leaves a script or a title.
-const RAW_TEXT: &[&[u8]] =
-    &[b"script", b"style", b"title", b"textarea", b"noscript", b"xmp", b"iframe", b"noembed"];
+const RAW_TEXT: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"title",
+    b"textarea",
+    b"noscript",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+];
 
 /// Tags that load and run a document or plugin once they have a source.
-const EMBEDS: &[&[u8]] = &[b"iframe", b"frame", b"object", b"embed", b"applet", b"portal"];
+const EMBEDS: &[&[u8]] = &[
+    b"iframe", b"frame", b"object", b"embed", b"applet", b"portal", b"layer", b"ilayer",
+];
 
 fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
     let mut p = lt + 1;
     let closing = s.get(p) == Some(&b'/');
     if closing {
         p += 1;
+    }
+    if !closing && s.get(p) == Some(&b'?') {
+        // `<?xml-stylesheet href=...?>`, `<?import implementation=...>`
+        let t = s.get(p + 1..).unwrap_or(&[]);
+        if starts_i(t, b"import")
+            || (starts_i(t, b"xml-stylesheet") && contains_i(&t[..t.len().min(160)], b"href"))
+        {
+            best.add(1, "active-markup", lt..(lt + 20).min(s.len()));
+        }
+        return;
     }
     if !s.get(p).is_some_and(|b| b.is_ascii_alphabetic()) {
         return;
@@ -645,7 +729,10 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
     }
     let full = &s[name_start..p];
     // `<svg:script>`, `<x:script>`: the local name decides.
-    let name = full.iter().rposition(|&b| b == b':').map_or(full, |i| &full[i + 1..]);
+    let name = full
+        .iter()
+        .rposition(|&b| b == b':')
+        .map_or(full, |i| &full[i + 1..]);
     let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
     if closing {
         if RAW_TEXT.iter().any(|n| is(n)) {
@@ -670,8 +757,13 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
             .map_or(s.len(), |o| end + o)
             .min(end.saturating_add(512));
         let body = s.get(end..body_end).unwrap_or(&[]);
-        let code = body.iter().any(|b| matches!(b, b'(' | b'=' | b'`' | b'[' | b'+'));
-        if info.attrs || code || (closed && body.is_empty() && body_end < s.len()) {
+        let code = js_like(body) || body.iter().any(|b| matches!(b, b'=' | b'+' | b'['));
+        // `<script>KCF</script>`: a closed script block with a token inside, not prose.
+        let closes = s
+            .get(body_end..)
+            .is_some_and(|t| starts_i(t, b"</script") || starts_i(t, b"<\\/script"));
+        let token = !body.is_empty() && !body.iter().any(|&b| is_space(b));
+        if info.source || code || (closed && closes && (token || body.is_empty())) {
             best.add(1, "script-tag", lt..body_end.max(whole.end));
         } else {
             best.add(2, "script-tag", whole);
@@ -683,17 +775,22 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
     } else if is(b"meta") {
         best.add(if info.refresh { 1 } else { 3 }, "meta-refresh", whole);
     } else if is(b"link") {
-        best.add(if info.import { 1 } else { 2 }, "link-tag", whole);
+        best.add(
+            if info.import || info.href { 1 } else { 2 },
+            "link-tag",
+            whole,
+        );
     } else if is(b"form") || is(b"isindex") {
         best.add(if info.action { 1 } else { 3 }, "form-action", whole);
     } else if is(b"style") {
         best.add(2, "style-tag", whole);
-    } else if is(b"svg") || is(b"math") || is(b"xml") || is(b"xss") {
+    } else if is(b"xml") || is(b"import") {
+        // IE data islands and HTC behaviours load script from `src` / `implementation`.
+        best.add(if info.source { 1 } else { 3 }, "active-markup", whole);
+    } else if is(b"svg") || is(b"math") || is(b"xss") {
         best.add(3, "active-markup", whole);
     } else {
-        let broke_out = lt >= 2
-            && s[lt - 1] == b'>'
-            && matches!(s[lt - 2], b'"' | b'\'' | b'`');
+        let broke_out = lt >= 2 && s[lt - 1] == b'>' && matches!(s[lt - 2], b'"' | b'\'' | b'`');
         if broke_out {
             best.add(2, "tag-breakout", lt - 2..whole.end);
         } else {
@@ -729,6 +826,8 @@ fn attributes(
         }
         let name = &s[name_start..p];
         info.attrs = true;
+        info.source |=
+            !(name.eq_ignore_ascii_case(b"type") || name.eq_ignore_ascii_case(b"language"));
         let mut q = p;
         while q < s.len() && is_space(s[q]) {
             q += 1;
@@ -747,6 +846,9 @@ fn attributes(
                 }
                 _ => {
                     let v0 = q;
+                    if s.get(q) == Some(&b'<') {
+                        q += 1;
+                    }
                     while q < s.len() && !is_space(s[q]) && !matches!(s[q], b'>' | b'<') {
                         q += 1;
                     }
@@ -755,7 +857,14 @@ fn attributes(
                 }
             }
         }
-        attribute(s, name_start..name.len() + name_start, value, tag, info, best);
+        attribute(
+            s,
+            name_start..name.len() + name_start,
+            value,
+            tag,
+            info,
+            best,
+        );
         if best.certain() {
             return p;
         }
@@ -777,9 +886,7 @@ fn attribute(
     let at = name_at.start..value_at.end.min(s.len());
     let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
 
-    if name.len() >= 5
-        && starts_i(name, b"on")
-        && name[2..].iter().all(|b| b.is_ascii_alphabetic())
+    if name.len() >= 5 && starts_i(name, b"on") && name[2..].iter().all(|b| b.is_ascii_alphabetic())
     {
         // `onClick={handler}` is JSX quoted in prose; an empty handler runs nothing.
         let v = trim_url_start(value);
@@ -794,7 +901,13 @@ fn attribute(
     if is(b"srcdoc") {
         best.add(1, "srcdoc", at);
     } else if is(b"style") {
-        let css = [&b"expression("[..], b"javascript:", b"behavior", b"-moz-binding", b"@import"];
+        let css = [
+            &b"expression("[..],
+            b"javascript:",
+            b"behavior",
+            b"-moz-binding",
+            b"@import",
+        ];
         if css.iter().any(|k| contains_i(value, k)) {
             best.add(1, "css-script", at);
         }
@@ -806,9 +919,22 @@ fn attribute(
             best.add(1, "form-action", at);
         }
     } else if is(b"http-equiv") {
-        info.refresh |= contains_i(value, b"refresh") || contains_i(value, b"set-cookie");
-    } else if is(b"content") {
-        info.refresh |= tag.eq_ignore_ascii_case(b"meta") && contains_i(value, b"url=");
+        info.refresh |= ["refresh", "set-cookie", "link"]
+            .iter()
+            .any(|k| contains_i(value, k.as_bytes()));
+    } else if is(b"content") || is(b"charset") {
+        let meta = tag.eq_ignore_ascii_case(b"meta");
+        info.refresh |= meta
+            && (contains_i(value, b"url=")
+                || contains_i(value, b"utf-7")
+                || contains_i(value, b"utf7"));
+    } else if is(b"datasrc") || is(b"implementation") {
+        best.add(1, "data-binding", at);
+    } else if is(b"attributename") {
+        let v = value.rsplit(|&b| b == b':').next().unwrap_or(value);
+        if v.eq_ignore_ascii_case(b"href") && !tag.eq_ignore_ascii_case(b"animatetransform") {
+            best.add(1, "svg-animate-href", at);
+        }
     } else if is(b"rel") {
         info.import |= contains_i(value, b"import");
     }
@@ -840,11 +966,28 @@ fn breakouts(s: &[u8], best: &mut Best) {
             continue;
         }
         let v = trim_url_start(&s[eq + 1..]);
-        let v = v.strip_prefix(b"\"").or_else(|| v.strip_prefix(b"'")).unwrap_or(v);
+        let v = v
+            .strip_prefix(b"\"")
+            .or_else(|| v.strip_prefix(b"'"))
+            .unwrap_or(v);
         let quoted = matches!(before, Some(b'"' | b'\'' | b'`'))
-            || s[..a].iter().rev().take(64).any(|&b| matches!(b, b'"' | b'\''));
+            || s[..a]
+                .iter()
+                .rev()
+                .take(64)
+                .any(|&b| matches!(b, b'"' | b'\''));
         let end = (eq + 1 + 64).min(s.len());
-        if js_like(v) && (quoted || before.is_none() || KNOWN_EVENTS.iter().any(|n| name.eq_ignore_ascii_case(n))) {
+        let known = KNOWN_EVENTS.iter().any(|n| name.eq_ignore_ascii_case(n));
+        let quote_before = matches!(before, Some(b'"' | b'\'' | b'`'))
+            || (a >= 2 && is_space(s[a - 1]) && matches!(s[a - 2], b'"' | b'\'' | b'`'));
+        let value_quoted = matches!(
+            s.get(eq + 1..).map(trim_url_start).and_then(|t| t.first()),
+            Some(b'"' | b'\'')
+        );
+        if (js_like(v) && (quoted || before.is_none() || known))
+            || (known && quote_before && !v.is_empty())
+            || (known && before.is_none() && value_quoted)
+        {
             best.add(1, "event-handler", a..end);
         } else if quoted {
             best.add(2, "event-handler", a..end);
@@ -860,15 +1003,58 @@ fn breakouts(s: &[u8], best: &mut Best) {
 /// Event handlers that payloads use most; outside a tag, an unquoted `name=call(...)` counts
 /// only for these.
 const KNOWN_EVENTS: &[&[u8]] = &[
-    b"onload", b"onerror", b"onclick", b"onmouseover", b"onmouseout", b"onmouseenter",
-    b"onmousemove", b"onmousedown", b"onmouseup", b"onfocus", b"onfocusin", b"onblur",
-    b"onchange", b"oninput", b"onkeydown", b"onkeyup", b"onkeypress", b"onsubmit", b"onbegin",
-    b"onend", b"onanimationstart", b"onanimationend", b"ontransitionend", b"onpageshow",
-    b"onhashchange", b"ontoggle", b"onpointerover", b"onpointerenter", b"onscroll",
-    b"onbeforescriptexecute", b"onafterscriptexecute", b"onstart", b"onfinish", b"onresize",
-    b"ondrag", b"ondragstart", b"ondrop", b"oncopy", b"onpaste", b"oncut", b"ondblclick",
-    b"oncontextmenu", b"onwheel", b"onplay", b"onunload", b"onbeforeunload", b"onmessage",
-    b"onpopstate", b"onreadystatechange", b"onloadstart", b"onselect", b"onauxclick",
+    b"onload",
+    b"onerror",
+    b"onclick",
+    b"onmouseover",
+    b"onmouseout",
+    b"onmouseenter",
+    b"onmousemove",
+    b"onmousedown",
+    b"onmouseup",
+    b"onfocus",
+    b"onfocusin",
+    b"onblur",
+    b"onchange",
+    b"oninput",
+    b"onkeydown",
+    b"onkeyup",
+    b"onkeypress",
+    b"onsubmit",
+    b"onbegin",
+    b"onend",
+    b"onanimationstart",
+    b"onanimationend",
+    b"ontransitionend",
+    b"onpageshow",
+    b"onhashchange",
+    b"ontoggle",
+    b"onpointerover",
+    b"onpointerenter",
+    b"onscroll",
+    b"onbeforescriptexecute",
+    b"onafterscriptexecute",
+    b"onstart",
+    b"onfinish",
+    b"onresize",
+    b"ondrag",
+    b"ondragstart",
+    b"ondrop",
+    b"oncopy",
+    b"onpaste",
+    b"oncut",
+    b"ondblclick",
+    b"oncontextmenu",
+    b"onwheel",
+    b"onplay",
+    b"onunload",
+    b"onbeforeunload",
+    b"onmessage",
+    b"onpopstate",
+    b"onreadystatechange",
+    b"onloadstart",
+    b"onselect",
+    b"onauxclick",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -893,7 +1079,9 @@ fn schemes(s: &[u8], best: &mut Best) {
         if letters < 4 || (a > 0 && s[a - 1].is_ascii_alphabetic()) {
             continue;
         }
-        let Some(rule) = script_url(&s[a..]) else { continue };
+        let Some(rule) = script_url(&s[a..]) else {
+            continue;
+        };
         let rest_end = (colon + 1 + 256).min(s.len());
         let rest = &s[colon + 1..rest_end];
         // What comes before the scheme, past spaces and control characters.
@@ -924,8 +1112,30 @@ fn schemes(s: &[u8], best: &mut Best) {
 fn js_boundary(b: u8) -> bool {
     matches!(
         b,
-        b'\'' | b'"' | b'`' | b';' | b')' | b'}' | b'{' | b'-' | b'+' | b'*' | b'|' | b'&' | b','
-            | b'=' | b'(' | b'[' | b'>' | b':' | b'!' | b'~' | b'^' | b'?' | b'/' | b'\n'
+        b'\''
+            | b'"'
+            | b'`'
+            | b';'
+            | b')'
+            | b'}'
+            | b'{'
+            | b'-'
+            | b'+'
+            | b'*'
+            | b'|'
+            | b'&'
+            | b','
+            | b'='
+            | b'('
+            | b'['
+            | b'>'
+            | b':'
+            | b'!'
+            | b'~'
+            | b'^'
+            | b'?'
+            | b'/'
+            | b'\n'
     )
 }
 
@@ -958,7 +1168,7 @@ fn payload_arg(arg: &[u8]) -> bool {
 /// Calls of proof-of-concept and string-running functions, navigation and cookie access.
 fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
     for &(a, e, kind) in &marks.list {
-        if !matches!(kind, Kind::Call | Kind::Dom | Kind::Ctor) {
+        if !matches!(kind, Kind::Call | Kind::Dom | Kind::Ctor | Kind::Global) {
             continue;
         }
         let prev = a.checked_sub(1).map(|i| s[i]);
@@ -970,7 +1180,7 @@ fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
         while k > 0 && (s[k - 1] == b' ' || s[k - 1] == b'.') && a - k < 4 {
             k -= 1;
         }
-        let receiver = k > 0 && s[k - 1] == b'.';
+        let receiver = prev == Some(b'.');
         let ctx = k.checked_sub(1).map(|i| s[i]);
         // `top['alert'](1)`, `window["eval"]`
         let bracketed = matches!(prev, Some(b'\'' | b'"'))
@@ -985,7 +1195,13 @@ fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
             Kind::Call => {
                 let (call, arg) = match after.first() {
                     Some(b'(') => (true, trim_url_start(&after[1..])),
-                    Some(b'`') => (true, after),
+                    Some(b'`') => {
+                        // `` alert`1` ``: a short template without spaces, not markdown code.
+                        let t = &after[1..after.len().min(48)];
+                        let close = memchr::memchr(b'`', t);
+                        let tight = close.is_some_and(|c| !t[..c].iter().any(|&b| is_space(b)));
+                        (tight, &b"1"[..])
+                    }
                     _ => (false, &[][..]),
                 };
                 if !call {
@@ -1012,10 +1228,22 @@ fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
                 };
                 best.add(level, "dom-access", a..end);
             }
+            Kind::Global => {
+                // `top['al'+'ert'](1)`, `top[8680439..toString(30)](1)`
+                let w = &s[e..(e + 64).min(s.len())];
+                let called = w.windows(2).any(|p| p == b"](");
+                if called {
+                    best.add(if breakout { 1 } else { 3 }, "js-sink", a..end);
+                }
+            }
             Kind::Ctor => {
                 // `constructor.constructor(`, `constructor('...')`, `['constructor']`
                 let chained = starts_i(after, b".constructor(") || starts_i(after, b"(");
-                let level = if breakout && (chained || bracketed) { 1 } else { 4 };
+                let level = if breakout && (chained || bracketed) {
+                    1
+                } else {
+                    4
+                };
                 best.add(level, "js-constructor", a..end);
             }
             _ => {}
@@ -1040,7 +1268,10 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
                 return found;
             }
         }
-        let found = s.get(from..).and_then(|t| memchr::memchr(b'}', t)).map(|o| from + o);
+        let found = s
+            .get(from..)
+            .and_then(|t| memchr::memchr(b'}', t))
+            .map(|o| from + o);
         next_close = Some((from, found));
         found
     };
@@ -1051,10 +1282,14 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
                 return found;
             }
         }
-        let found = s.get(from..).and_then(|t| memchr::memmem::find(t, b"%>")).map(|o| from + o);
+        let found = s
+            .get(from..)
+            .and_then(|t| memchr::memmem::find(t, b"%>"))
+            .map(|o| from + o);
         next_erb = Some((from, found));
         found
     };
+    let mut covered = 0;
     for &(a, e, kind) in &marks.list {
         let (start, body) = match kind {
             Kind::OpenMustache => {
@@ -1074,10 +1309,18 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
             Kind::OpenErb => (a, e..erb_close(e).unwrap_or(s.len())),
             _ => continue,
         };
+        // Unclosed delimiters make bodies overlap: judge each stretch once, in a short window.
+        if start < covered {
+            continue;
+        }
+        let body = body.start..body.end.min(body.start.saturating_add(256));
+        covered = body.end;
         let inner = marks.within(body.clone());
         let code = s.get(body.clone()).unwrap_or(&[]);
         let danger = inner.iter().any(|m| matches!(m.2, Kind::Ctor | Kind::Dom))
-            || inner.iter().any(|m| m.2 == Kind::Call && s.get(m.1) == Some(&b'('));
+            || inner
+                .iter()
+                .any(|m| m.2 == Kind::Call && s.get(m.1) == Some(&b'('));
         let calls = code.iter().any(|&b| matches!(b, b'(' | b'['));
         let level = match (danger, calls, kind) {
             (true, _, _) => 1,
@@ -1097,8 +1340,22 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
 // ---------------------------------------------------------------------------------------------
 // CSS
 
-/// A `<style>` tag followed by CSS that runs or loads something.
+/// A `<style>` tag followed by CSS that runs or loads something, or a `style=` attribute
+/// (inside a tag or written into one) that does.
 fn css_after_style(s: &[u8], marks: &Marks, best: &mut Best) {
+    for &(a, e, kind) in &marks.list {
+        if kind != Kind::Style || a.checked_sub(1).is_some_and(|i| is_ident(s[i])) {
+            continue;
+        }
+        if trim_url_start(s.get(e..).unwrap_or(&[])).first() != Some(&b'=') {
+            continue;
+        }
+        let window = e..(e + 160).min(s.len());
+        if let Some(&(_, ce, _)) = marks.within(window).iter().find(|m| m.2 == Kind::Css) {
+            best.add(1, "css-script", a..ce);
+            return;
+        }
+    }
     let Some(finder) = style_finder() else { return };
     if let Some(m) = finder.find(s) {
         let rest = marks.within(m.end()..s.len());
@@ -1110,8 +1367,13 @@ fn css_after_style(s: &[u8], marks: &Marks, best: &mut Best) {
 
 fn style_finder() -> Option<&'static AhoCorasick> {
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    AC.get_or_init(|| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(["<style"]).ok())
-        .as_ref()
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(["<style"])
+            .ok()
+    })
+    .as_ref()
 }
 
 #[cfg(test)]
@@ -1167,13 +1429,21 @@ mod tests {
     fn evidence_points_into_the_original_value() {
         let v = "name=%3Cscript%3Ealert(1)%3C/script%3E";
         let hit = scan(v).expect("hit");
-        assert!(v.get(hit.evidence.clone()).is_some_and(|e| e.starts_with("%3Cscript")), "{hit:?}");
+        assert!(
+            v.get(hit.evidence.clone())
+                .is_some_and(|e| e.starts_with("%3Cscript")),
+            "{hit:?}"
+        );
     }
 
     fn fast(v: &str) {
         let t = Instant::now();
         let _ = scan(v);
-        assert!(t.elapsed() < Duration::from_secs(2), "slow on {}", &v[..v.len().min(40)]);
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "slow on {}",
+            &v[..v.len().min(40)]
+        );
     }
 
     #[test]

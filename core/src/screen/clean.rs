@@ -1,0 +1,60 @@
+//! A memory of values already screened clean, so that the header values every request repeats
+//! (the same browser's `User-Agent`, the same `Referer`, the same session cookie) are screened
+//! once rather than on every request.
+//!
+//! The memory is a fixed table of 64-bit fingerprints, a keyed SipHash of the parameter name and
+//! value under a key drawn at random when the process first needs it. Only values on which no
+//! check fired at any paranoia level are remembered, so the answer "clean" holds for every
+//! policy. To skip screening, an attacker would need a value whose fingerprint equals that of a
+//! value already remembered, without knowing the key: a blind search over 2^64. A slot that two
+//! values share simply holds the later one; nothing is ever wrongly remembered as clean.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const SLOTS: usize = 4096;
+
+static TABLE: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
+static KEY: OnceLock<RandomState> = OnceLock::new();
+
+/// The fingerprint of `name` = `value` (never 0, which marks an empty slot).
+pub(crate) fn fingerprint(name: &str, value: &str) -> u64 {
+    let mut h = KEY.get_or_init(RandomState::new).build_hasher();
+    h.write(name.as_bytes());
+    h.write_u8(0xFF); // not in any UTF-8 text: separates name from value
+    h.write(value.as_bytes());
+    h.finish() | 1
+}
+
+fn slot(fp: u64) -> &'static AtomicU64 {
+    &TABLE[(fp >> 17) as usize % SLOTS]
+}
+
+/// Whether the value with this fingerprint was screened clean before.
+pub(crate) fn known(fp: u64) -> bool {
+    slot(fp).load(Ordering::Relaxed) == fp
+}
+
+/// Remembers that the value with this fingerprint is clean.
+pub(crate) fn remember(fp: u64) {
+    slot(fp).store(fp, Ordering::Relaxed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_only_what_it_was_told() {
+        let a = fingerprint("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Test/1");
+        let b = fingerprint("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Test/2");
+        let c = fingerprint("referer", "Mozilla/5.0 (X11; Linux x86_64) Test/1");
+        assert!(a != b && a != c);
+        assert!(!known(a));
+        remember(a);
+        assert!(known(a));
+        assert!(!known(b) && !known(c));
+    }
+}
