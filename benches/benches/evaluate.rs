@@ -2,13 +2,19 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use qila::{Policy, Request, Timestamp};
 
 const BROWSER: [(&str, &str); 10] = [
     ("Host", "portal.gov.example"),
-    ("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"),
-    ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    (
+        "User-Agent",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+    ),
+    (
+        "Accept",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    ),
     ("Accept-Language", "ur-PK,ur;q=0.9,en-US;q=0.8,en;q=0.7"),
     ("Accept-Encoding", "gzip, deflate, br"),
     ("Connection", "keep-alive"),
@@ -24,7 +30,9 @@ fn evaluate(c: &mut Criterion) {
     let mut g = c.benchmark_group("evaluate");
 
     g.bench_function("benign GET", |b| {
-        let req = Request::new("GET", "/page?x=1").headers(&BROWSER).peer([203, 0, 113, 9].into());
+        let req = Request::new("GET", "/page?x=1")
+            .headers(&BROWSER)
+            .peer([203, 0, 113, 9].into());
         b.iter(|| {
             let v = policy.evaluate_at(black_box(&req), now);
             black_box((v.action(), v.status()));
@@ -37,16 +45,21 @@ fn evaluate(c: &mut Criterion) {
         "sessionid=8f3k2j4h5g6f7d8s9a0; csrftoken=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2; _ga=GA1.2.123456789.1700000000; lang=ur",
     ));
     g.bench_function("GET with 5 params and cookies", |b| {
-        let req = Request::new("GET", "/services/search?q=passport+renewal&city=Lahore&page=2&sort=date&lang=ur")
-            .headers(&with_cookies)
-            .peer([203, 0, 113, 9].into());
+        let req = Request::new(
+            "GET",
+            "/services/search?q=passport+renewal&city=Lahore&page=2&sort=date&lang=ur",
+        )
+        .headers(&with_cookies)
+        .peer([203, 0, 113, 9].into());
         b.iter(|| {
             let v = policy.evaluate_at(black_box(&req), now);
             black_box((v.action(), v.status()));
         })
     });
 
-    let mut form = String::from("csrfmiddlewaretoken=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0&name=Muhammad+Ali&email=ali%40example.pk");
+    let mut form = String::from(
+        "csrfmiddlewaretoken=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0&name=Muhammad+Ali&email=ali%40example.pk",
+    );
     while form.len() < 1024 {
         form.push_str("&message=Please+tell+me+the+status+of+my+application+number+12345");
     }
@@ -71,10 +84,18 @@ fn normalise(c: &mut Criterion) {
     let mut g = c.benchmark_group("path normalisation");
     for (name, path) in [
         ("clean", "/services/passport-renewal/form.html"),
-        ("encoded traversal", "/static/..%2f..%2F%2e%2e/wp-admin;x=1/./index.php"),
-        ("urdu", "/%D8%AE%D8%AF%D9%85%D8%A7%D8%AA/%D9%BE%D8%A7%D8%B3%D9%BE%D9%88%D8%B1%D9%B9"),
+        (
+            "encoded traversal",
+            "/static/..%2f..%2F%2e%2e/wp-admin;x=1/./index.php",
+        ),
+        (
+            "urdu",
+            "/%D8%AE%D8%AF%D9%85%D8%A7%D8%AA/%D9%BE%D8%A7%D8%B3%D9%BE%D9%88%D8%B1%D9%B9",
+        ),
     ] {
-        g.bench_function(name, |b| b.iter(|| black_box(qila::path::normalize(black_box(path)).flags())));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(qila::path::normalize(black_box(path)).flags()))
+        });
     }
     g.finish();
 }

@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use qila::{Policy, Request, Timestamp};
 
 /// Typical short parameter values of a government portal, and attacks of the same length.
@@ -36,16 +36,34 @@ fn short_values(c: &mut Criterion) {
 fn per_check(c: &mut Criterion) {
     let mut g = c.benchmark_group("per check on browser headers");
     let inputs = [
-        ("user-agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
-        ("referer", "https://portal.gov.example/services/search?q=passport+renewal&page=2"),
+        (
+            "user-agent",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        ),
+        (
+            "referer",
+            "https://portal.gov.example/services/search?q=passport+renewal&page=2",
+        ),
     ];
     for (name, v) in inputs {
-        g.bench_function(format!("sqli/{name}"), |b| b.iter(|| black_box(qila::screen::sqli::scan(black_box(v)))));
-        g.bench_function(format!("xss/{name}"), |b| b.iter(|| black_box(qila::screen::xss::scan(black_box(v)))));
-        g.bench_function(format!("cmdi/{name}"), |b| b.iter(|| black_box(qila::screen::cmdi::scan(black_box(v)))));
-        g.bench_function(format!("php/{name}"), |b| b.iter(|| black_box(qila::screen::php::scan(black_box(v)))));
-        g.bench_function(format!("traversal/{name}"), |b| b.iter(|| black_box(qila::screen::traversal::scan(black_box(v)))));
-        g.bench_function(format!("scanner/{name}"), |b| b.iter(|| black_box(qila::screen::probe::scan_user_agent(black_box(v)))));
+        g.bench_function(format!("sqli/{name}"), |b| {
+            b.iter(|| black_box(qila::screen::sqli::scan(black_box(v))))
+        });
+        g.bench_function(format!("xss/{name}"), |b| {
+            b.iter(|| black_box(qila::screen::xss::scan(black_box(v))))
+        });
+        g.bench_function(format!("cmdi/{name}"), |b| {
+            b.iter(|| black_box(qila::screen::cmdi::scan(black_box(v))))
+        });
+        g.bench_function(format!("php/{name}"), |b| {
+            b.iter(|| black_box(qila::screen::php::scan(black_box(v))))
+        });
+        g.bench_function(format!("traversal/{name}"), |b| {
+            b.iter(|| black_box(qila::screen::traversal::scan(black_box(v))))
+        });
+        g.bench_function(format!("scanner/{name}"), |b| {
+            b.iter(|| black_box(qila::screen::probe::scan_user_agent(black_box(v))))
+        });
     }
     g.finish();
 }
@@ -57,7 +75,9 @@ fn sqli_vs_libinjection(c: &mut Criterion) {
             b.iter(|| black_box(qila::screen::sqli::scan(black_box(v)).is_some()))
         });
         g.bench_with_input(BenchmarkId::new("libinjection", name), value, |b, v| {
-            b.iter(|| black_box(libinjectionrs::detect_sqli(black_box(v.as_bytes())).is_injection()))
+            b.iter(|| {
+                black_box(libinjectionrs::detect_sqli(black_box(v.as_bytes())).is_injection())
+            })
         });
     }
     g.finish();
@@ -68,17 +88,23 @@ fn requests(c: &mut Criterion) {
     let now = Timestamp::now();
     let mut g = c.benchmark_group("screen request");
 
-    let mut form = String::from("csrfmiddlewaretoken=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0&name=Muhammad+Ali&email=ali%40example.pk");
+    let mut form = String::from(
+        "csrfmiddlewaretoken=Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0&name=Muhammad+Ali&email=ali%40example.pk",
+    );
     let mut i = 0;
     while form.len() < 1024 {
-        form.push_str(&format!("&field{i}=Please+tell+me+the+status+of+application+{i}"));
+        form.push_str(&format!(
+            "&field{i}=Please+tell+me+the+status+of+application+{i}"
+        ));
         i += 1;
     }
     form.truncate(1024);
     let form_headers = [("Content-Type", "application/x-www-form-urlencoded")];
     g.throughput(Throughput::Bytes(form.len() as u64));
     g.bench_function("1 KB urlencoded form", |b| {
-        let req = Request::new("POST", "/contact").headers(&form_headers).body(form.as_bytes());
+        let req = Request::new("POST", "/contact")
+            .headers(&form_headers)
+            .body(form.as_bytes());
         b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
     });
 
@@ -89,7 +115,9 @@ fn requests(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(20);
     g.bench_function("1 MB benign text body", |b| {
-        let req = Request::new("POST", "/feedback").headers(&text_headers).body(text.as_bytes());
+        let req = Request::new("POST", "/feedback")
+            .headers(&text_headers)
+            .body(text.as_bytes());
         b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
     });
     g.finish();
@@ -98,7 +126,13 @@ fn requests(c: &mut Criterion) {
 fn adversarial(c: &mut Criterion) {
     let mut g = c.benchmark_group("adversarial values");
     g.sample_size(10);
-    for (name, unit) in [("quotes", "'"), ("angle brackets", "<"), ("percent", "%"), ("comments", "/*"), ("parens", "(")] {
+    for (name, unit) in [
+        ("quotes", "'"),
+        ("angle brackets", "<"),
+        ("percent", "%"),
+        ("comments", "/*"),
+        ("parens", "("),
+    ] {
         for size in [64 * 1024, 1 << 20] {
             let value = unit.repeat(size / unit.len());
             g.throughput(Throughput::Bytes(value.len() as u64));
@@ -114,5 +148,12 @@ fn adversarial(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, short_values, per_check, sqli_vs_libinjection, requests, adversarial);
+criterion_group!(
+    benches,
+    short_values,
+    per_check,
+    sqli_vs_libinjection,
+    requests,
+    adversarial
+);
 criterion_main!(benches);

@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use base64::Engine as _;
 use qila::{Action, Policy, Request, Verdict};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// One request line, as parsed.
 #[derive(Debug, Deserialize)]
@@ -52,7 +52,9 @@ pub fn parse_peer(s: &str) -> Result<IpAddr, String> {
             return Ok(ip);
         }
     }
-    Err(format!("`{s}` is not a peer address (write 203.0.113.7, [2001:db8::1]:443, ...)"))
+    Err(format!(
+        "`{s}` is not a peer address (write 203.0.113.7, [2001:db8::1]:443, ...)"
+    ))
 }
 
 /// The id of a line that could not be parsed, if its JSON at least has one.
@@ -64,9 +66,12 @@ pub fn salvage_id(text: &str) -> Value {
 }
 
 pub fn parse_line(text: &str) -> Result<Parsed, String> {
-    let line: RequestLine = serde_json::from_str(text).map_err(|e| format!("not a request line: {e}"))?;
+    let line: RequestLine =
+        serde_json::from_str(text).map_err(|e| format!("not a request line: {e}"))?;
     let body = match (&line.body, &line.body_b64) {
-        (Some(_), Some(_)) => return Err("a request line has either `body` or `body_b64`, not both".into()),
+        (Some(_), Some(_)) => {
+            return Err("a request line has either `body` or `body_b64`, not both".into());
+        }
         (Some(b), None) => Some(b.as_bytes().to_vec()),
         (None, Some(b)) => Some(
             base64::engine::general_purpose::STANDARD
@@ -88,9 +93,15 @@ pub fn parse_line(text: &str) -> Result<Parsed, String> {
 impl Parsed {
     /// Evaluates this request under `policy` and hands the verdict to `f`.
     pub fn evaluate<R>(&self, policy: &Policy, f: impl FnOnce(&Verdict<'_>) -> R) -> R {
-        let headers: Vec<(&str, &str)> =
-            self.line.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let mut req = Request::new(&self.line.method, &self.line.target).headers(&headers).peer(self.peer);
+        let headers: Vec<(&str, &str)> = self
+            .line
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let mut req = Request::new(&self.line.method, &self.line.target)
+            .headers(&headers)
+            .peer(self.peer);
         if let Some(b) = &self.body {
             req = req.body(b);
         }

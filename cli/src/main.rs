@@ -79,8 +79,12 @@ fn load_policy(file: Option<&PathBuf>, mode: Option<Mode>) -> Result<Policy, Str
     let policy = match file {
         None => Policy::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let parsed = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let parsed = if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            {
                 Policy::from_json(&text)
             } else {
                 Policy::from_toml(&text)
@@ -88,12 +92,20 @@ fn load_policy(file: Option<&PathBuf>, mode: Option<Mode>) -> Result<Policy, Str
             parsed.map_err(|e| format!("{}: {e}", path.display()))?
         }
     };
-    let policy = policy.with_env_mode().map_err(|e| format!("QILA_MODE: {e}"))?;
-    Ok(if mode.is_some() { policy.with_mode(mode) } else { policy })
+    let policy = policy
+        .with_env_mode()
+        .map_err(|e| format!("QILA_MODE: {e}"))?;
+    Ok(if mode.is_some() {
+        policy.with_mode(mode)
+    } else {
+        policy
+    })
 }
 
 fn parse_mode(v: std::ffi::OsString) -> Result<Mode, String> {
-    v.to_string_lossy().parse::<Mode>().map_err(|e| e.to_string())
+    v.to_string_lossy()
+        .parse::<Mode>()
+        .map_err(|e| e.to_string())
 }
 
 fn check(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
@@ -105,10 +117,16 @@ fn check(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
     let mut positional = Vec::new();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
-            Long("policy") => policy_file = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Long("policy") => {
+                policy_file = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+            }
             Long("mode") => mode = Some(parse_mode(parser.value().map_err(|e| e.to_string())?)?),
             Short('H') | Long("header") => {
-                let h = parser.value().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
+                let h = parser
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .into_owned();
                 let (n, v) = h
                     .split_once(':')
                     .ok_or_else(|| format!("header `{h}` has no `:`; write -H 'Name: value'"))?;
@@ -119,7 +137,14 @@ fn check(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
                 peer = Some(lines::parse_peer(&p.to_string_lossy())?);
             }
             Long("data") => {
-                body = Some(parser.value().map_err(|e| e.to_string())?.to_string_lossy().into_owned().into_bytes());
+                body = Some(
+                    parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .to_string_lossy()
+                        .into_owned()
+                        .into_bytes(),
+                );
             }
             Long("data-file") => {
                 let f = PathBuf::from(parser.value().map_err(|e| e.to_string())?);
@@ -148,7 +173,10 @@ fn check(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
             headers.insert(0, ("Host".into(), h.to_owned()));
         }
     }
-    let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let mut req = Request::new(method, url).headers(&pairs);
     if let Some(p) = peer {
         req = req.peer(p);
@@ -159,21 +187,38 @@ fn check(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
     let v = policy.evaluate(&req);
     let mut out = io::stdout().lock();
     if json {
-        let text = serde_json::to_string_pretty(&lines::verdict_json(&v)).map_err(|e| e.to_string())?;
+        let text =
+            serde_json::to_string_pretty(&lines::verdict_json(&v)).map_err(|e| e.to_string())?;
         writeln!(out, "{text}").map_err(|e| e.to_string())?;
     } else {
         print_human(&mut out, &v).map_err(|e| e.to_string())?;
     }
-    Ok(if v.action() == Action::Allow { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if v.action() == Action::Allow {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_human(out: &mut impl Write, v: &qila::Verdict<'_>) -> io::Result<()> {
     match v.reason() {
-        Some(r) => writeln!(out, "{} {} {}: {}", v.action().as_str().to_uppercase(), v.status(), r.code(), v.message())?,
+        Some(r) => writeln!(
+            out,
+            "{} {} {}: {}",
+            v.action().as_str().to_uppercase(),
+            v.status(),
+            r.code(),
+            v.message()
+        )?,
         None => writeln!(out, "ALLOW: {}", v.message())?,
     }
     writeln!(out, "  mode      {}", v.mode())?;
-    writeln!(out, "  client    {} ({})", v.client().ip, v.client().source.as_str())?;
+    writeln!(
+        out,
+        "  client    {} ({})",
+        v.client().ip,
+        v.client().source.as_str()
+    )?;
     writeln!(out, "  path      {}", v.path().as_str())?;
     let flags: Vec<_> = v.path().flags().names().collect();
     if !flags.is_empty() {
@@ -204,12 +249,17 @@ fn inspect(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
     let (mut values, mut paranoia) = (false, None);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
-            Long("policy") => policy_file = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Long("policy") => {
+                policy_file = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+            }
             Long("mode") => mode = Some(parse_mode(parser.value().map_err(|e| e.to_string())?)?),
             Long("values") => values = true,
             Long("paranoia") => {
                 let v = parser.value().map_err(|e| e.to_string())?;
-                let n: u8 = v.to_string_lossy().parse().map_err(|_| "--paranoia takes 1, 2, 3 or 4".to_owned())?;
+                let n: u8 = v
+                    .to_string_lossy()
+                    .parse()
+                    .map_err(|_| "--paranoia takes 1, 2, 3 or 4".to_owned())?;
                 if !(1..=4).contains(&n) {
                     return Err("--paranoia takes 1, 2, 3 or 4".into());
                 }
@@ -244,7 +294,10 @@ fn inspect(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
             continue;
         }
         let (id, result) = match std::str::from_utf8(raw) {
-            Err(_) => (serde_json::Value::Null, Err(format!("line {}: not UTF-8", n + 1))),
+            Err(_) => (
+                serde_json::Value::Null,
+                Err(format!("line {}: not UTF-8", n + 1)),
+            ),
             Ok(text) => match lines::parse_line(text) {
                 Ok(parsed) => {
                     let id = parsed.line.id.clone().unwrap_or(serde_json::Value::Null);
@@ -263,7 +316,14 @@ fn inspect(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
             Ok(v) => v,
             Err(msg) => {
                 if table {
-                    rows.push([id_text(&id), "-".into(), "error".into(), "-".into(), msg.clone(), String::new()]);
+                    rows.push([
+                        id_text(&id),
+                        "-".into(),
+                        "error".into(),
+                        "-".into(),
+                        msg.clone(),
+                        String::new(),
+                    ]);
                 }
                 lines::error_line(id, &msg)
             }
@@ -319,7 +379,11 @@ fn table_row(p: &lines::Parsed, v: &qila::Verdict<'_>) -> [String; 6] {
         Some(r) => format!("{}: {}", r.code(), v.message()),
         None => v.message().to_owned(),
     };
-    let status = if v.action() == Action::Allow { "-".to_owned() } else { v.status().to_string() };
+    let status = if v.action() == Action::Allow {
+        "-".to_owned()
+    } else {
+        v.status().to_string()
+    };
     let surfaces: Vec<_> = v.surfaces().names().collect();
     [
         id_text(p.line.id.as_ref().unwrap_or(&serde_json::Value::Null)),
@@ -327,12 +391,21 @@ fn table_row(p: &lines::Parsed, v: &qila::Verdict<'_>) -> [String; 6] {
         v.action().as_str().to_owned(),
         status,
         why,
-        format!("{} from {}", surfaces.join(","), v.client().ip).trim_start_matches(' ').to_owned(),
+        format!("{} from {}", surfaces.join(","), v.client().ip)
+            .trim_start_matches(' ')
+            .to_owned(),
     ]
 }
 
 fn write_table(out: &mut impl Write, mode: Mode, rows: &[[String; 6]]) -> io::Result<()> {
-    let heads = ["REQUEST", "METHOD + TARGET", "ACTION", "STATUS", "WHY", "SURFACES / CLIENT"];
+    let heads = [
+        "REQUEST",
+        "METHOD + TARGET",
+        "ACTION",
+        "STATUS",
+        "WHY",
+        "SURFACES / CLIENT",
+    ];
     let mut widths = heads.map(|h| h.chars().count());
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -353,7 +426,10 @@ fn write_table(out: &mut impl Write, mode: Mode, rows: &[[String; 6]]) -> io::Re
     };
     line(out, heads)?;
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(out, [&rule[0], &rule[1], &rule[2], &rule[3], &rule[4], &rule[5]])?;
+    line(
+        out,
+        [&rule[0], &rule[1], &rule[2], &rule[3], &rule[4], &rule[5]],
+    )?;
     let (mut allowed, mut blocked) = (0, 0);
     for r in rows {
         if r[2] == "allow" {
@@ -367,8 +443,16 @@ fn write_table(out: &mut impl Write, mode: Mode, rows: &[[String; 6]]) -> io::Re
 }
 
 fn policy_cmd(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
-    let args: Vec<String> = args.into_iter().map(|a| a.to_string_lossy().into_owned()).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["default"] => {
             print!("{}", qila::DEFAULT_POLICY_TOML);
             Ok(ExitCode::SUCCESS)
@@ -392,9 +476,14 @@ fn policy_cmd(args: Vec<std::ffi::OsString>) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         ["show", file] => {
-            print!("{}", load_policy(Some(&PathBuf::from(file)), None)?.to_toml());
+            print!(
+                "{}",
+                load_policy(Some(&PathBuf::from(file)), None)?.to_toml()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        _ => Err("usage: qila policy check FILE | qila policy default | qila policy show [FILE]".into()),
+        _ => Err(
+            "usage: qila policy check FILE | qila policy default | qila policy show [FILE]".into(),
+        ),
     }
 }

@@ -6,16 +6,26 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/corpus/eval-public.jsonl.gz");
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../testdata/corpus/eval-public.jsonl.gz"
+);
 
 #[test]
 fn screening_meets_its_floors() {
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(CORPUS).unwrap()).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(CORPUS).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
     let lines: Vec<&str> = text.split('\n').filter(|l| !l.trim().is_empty()).collect();
     let classes: Vec<String> = lines
         .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["class"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["class"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_qila"))
@@ -31,8 +41,11 @@ fn screening_meets_its_floors() {
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let verdicts: Vec<serde_json::Value> =
-        stdout.split('\n').filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let verdicts: Vec<serde_json::Value> = stdout
+        .split('\n')
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(verdicts.len(), lines.len(), "one verdict per request");
 
     let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
@@ -47,7 +60,15 @@ fn screening_meets_its_floors() {
     };
     let report = format!("{counts:?}");
     for class in ["sqli", "xss", "traversal", "cmdi", "webshell"] {
-        assert!(rate(class) >= 0.97, "{class}: {:.2}% blocked, floor 97%\n{report}", 100.0 * rate(class));
+        assert!(
+            rate(class) >= 0.97,
+            "{class}: {:.2}% blocked, floor 97%\n{report}",
+            100.0 * rate(class)
+        );
     }
-    assert!(rate("benign") <= 0.001, "benign: {:.3}% blocked, ceiling 0.1%\n{report}", 100.0 * rate("benign"));
+    assert!(
+        rate("benign") <= 0.001,
+        "benign: {:.3}% blocked, ceiling 0.1%\n{report}",
+        100.0 * rate("benign")
+    );
 }

@@ -9,10 +9,17 @@ fn qila(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("qila runs");
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -23,7 +30,10 @@ fn stdout(o: &Output) -> String {
 }
 
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o).lines().map(|l| serde_json::from_str(l).expect("each output line is JSON")).collect()
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect()
 }
 
 fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
@@ -41,7 +51,18 @@ fn check_exit_codes_and_json() {
     assert!(stdout(&o).starts_with("ALLOW"));
 
     let o = qila(
-        &["check", "--json", "POST", "https://portal.example/contact", "-H", "Content-Type: application/x-www-form-urlencoded", "--data", "a=1&pwd=x", "--peer", "[2001:db8::7]:4431"],
+        &[
+            "check",
+            "--json",
+            "POST",
+            "https://portal.example/contact",
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+            "--data",
+            "a=1&pwd=x",
+            "--peer",
+            "[2001:db8::7]:4431",
+        ],
         None,
         &[],
     );
@@ -65,13 +86,25 @@ fn check_exit_codes_and_json() {
 fn mode_from_option_and_environment() {
     let o = qila(&["check", "--mode", "open", "POST", "/contact"], None, &[]);
     assert_eq!(o.status.code(), Some(0));
-    let o = qila(&["check", "POST", "/contact"], None, &[("QILA_MODE", "monitor")]);
+    let o = qila(
+        &["check", "POST", "/contact"],
+        None,
+        &[("QILA_MODE", "monitor")],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).starts_with("MONITOR 503"), "{}", stdout(&o));
     // --mode wins over the environment.
-    let o = qila(&["check", "--mode", "read-only", "POST", "/contact"], None, &[("QILA_MODE", "open")]);
+    let o = qila(
+        &["check", "--mode", "read-only", "POST", "/contact"],
+        None,
+        &[("QILA_MODE", "open")],
+    );
     assert!(stdout(&o).starts_with("BLOCK 503"));
-    let o = qila(&["check", "POST", "/contact"], None, &[("QILA_MODE", "shut")]);
+    let o = qila(
+        &["check", "POST", "/contact"],
+        None,
+        &[("QILA_MODE", "shut")],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("QILA_MODE"));
 }
@@ -79,14 +112,20 @@ fn mode_from_option_and_environment() {
 #[test]
 fn inspect_streams_and_survives_bad_lines() {
     let input = concat!(
-        r#"{"id":"r1","method":"GET","target":"/"}"#, "\n",
-        "this is not json\n",
-        r#"{"id":"r3","method":"POST","target":"/contact","class":"benign","expect":"allow","source":"x"}"#, "\n",
+        r#"{"id":"r1","method":"GET","target":"/"}"#,
         "\n",
-        r#"{"id":"r4","method":"GET","target":"/","body":"a","body_b64":"YQ=="}"#, "\n",
-        r#"{"id":"r5","method":"GET","target":"/","peer":"not-an-ip"}"#, "\n",
-        r#"{"id":"r6","method":"GET","target":"/.git/config","peer":"[2001:db8::1]:443"}"#, "\n",
-        r#"{"id":7,"method":"PUT","target":"/upload","body_b64":"AAEC/w=="}"#, "\n",
+        "this is not json\n",
+        r#"{"id":"r3","method":"POST","target":"/contact","class":"benign","expect":"allow","source":"x"}"#,
+        "\n",
+        "\n",
+        r#"{"id":"r4","method":"GET","target":"/","body":"a","body_b64":"YQ=="}"#,
+        "\n",
+        r#"{"id":"r5","method":"GET","target":"/","peer":"not-an-ip"}"#,
+        "\n",
+        r#"{"id":"r6","method":"GET","target":"/.git/config","peer":"[2001:db8::1]:443"}"#,
+        "\n",
+        r#"{"id":7,"method":"PUT","target":"/upload","body_b64":"AAEC/w=="}"#,
+        "\n",
     );
     let o = qila(&["inspect"], Some(input), &[]);
     assert_eq!(o.status.code(), Some(0));
@@ -95,7 +134,10 @@ fn inspect_streams_and_survives_bad_lines() {
     assert_eq!(lines[0], serde_json::json!({"id":"r1","action":"allow"}));
     assert_eq!(lines[1]["action"], "error");
     assert!(lines[1]["message"].as_str().unwrap().contains("line 2"));
-    assert_eq!(lines[2], serde_json::json!({"id":"r3","action":"block","status":503,"reason":"write-in-lockdown"}));
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"id":"r3","action":"block","status":503,"reason":"write-in-lockdown"})
+    );
     assert_eq!(lines[3]["id"], "r4");
     assert_eq!(lines[3]["action"], "error");
     assert_eq!(lines[4]["id"], "r5");
@@ -128,22 +170,43 @@ fn inspect_open_and_monitor_modes() {
     assert_eq!(open[0]["action"], "allow");
     assert_eq!(open[1]["reason"], "admin-network");
     let monitor = json_lines(&qila(&["inspect", "--mode", "monitor"], Some(input), &[]));
-    assert_eq!(monitor[0], serde_json::json!({"id":"w","action":"monitor","status":503,"reason":"write-in-lockdown"}));
+    assert_eq!(
+        monitor[0],
+        serde_json::json!({"id":"w","action":"monitor","status":503,"reason":"write-in-lockdown"})
+    );
     assert_eq!(monitor[1]["action"], "monitor");
 }
 
 #[test]
 fn demo_table() {
-    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/demo/requests.jsonl")).unwrap();
+    let demo = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/demo/requests.jsonl"
+    ))
+    .unwrap();
     let o = qila(&["inspect", "--format", "table"], Some(&demo), &[]);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(0));
-    for expected in ["write-in-lockdown", "admin-network", "denied-path", "malformed-request", "GraphQL query"] {
+    for expected in [
+        "write-in-lockdown",
+        "admin-network",
+        "denied-path",
+        "malformed-request",
+        "GraphQL query",
+    ] {
         assert!(text.contains(expected), "{expected} missing from\n{text}");
     }
     let rows = demo.lines().count();
-    assert!(text.contains(&format!("{} allowed", text.lines().filter(|l| l.contains("  allow  ")).count())));
-    assert_eq!(text.lines().filter(|l| l.contains("  allow  ") || l.contains("  block  ")).count(), rows);
+    assert!(text.contains(&format!(
+        "{} allowed",
+        text.lines().filter(|l| l.contains("  allow  ")).count()
+    )));
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("  allow  ") || l.contains("  block  "))
+            .count(),
+        rows
+    );
 }
 
 #[test]
@@ -151,21 +214,51 @@ fn policy_commands() {
     let o = qila(&["policy", "default"], None, &[]);
     assert_eq!(o.status.code(), Some(0));
     let default_file = temp_file("default.toml", &stdout(&o));
-    let o = qila(&["policy", "check", default_file.to_str().unwrap()], None, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = qila(
+        &["policy", "check", default_file.to_str().unwrap()],
+        None,
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(stdout(&o).contains("mode read-only"));
 
-    let bad = temp_file("bad.toml", "mode = \"open\"\n[lockdown]\nwriters = [\"10.1.0.0/16\", \"10.300.0.0/16\"]\n");
+    let bad = temp_file(
+        "bad.toml",
+        "mode = \"open\"\n[lockdown]\nwriters = [\"10.1.0.0/16\", \"10.300.0.0/16\"]\n",
+    );
     let o = qila(&["policy", "check", bad.to_str().unwrap()], None, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("line 3") && err.contains("lockdown.writers") && err.contains("10.300.0.0/16"), "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("lockdown.writers") && err.contains("10.300.0.0/16"),
+        "{err}"
+    );
 
-    let json = temp_file("p.json", r#"{"mode": "monitor", "admin": {"allow": ["10.0.0.0/8"]}}"#);
+    let json = temp_file(
+        "p.json",
+        r#"{"mode": "monitor", "admin": {"allow": ["10.0.0.0/8"]}}"#,
+    );
     let o = qila(&["policy", "check", json.to_str().unwrap()], None, &[]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("mode monitor"));
-    let o = qila(&["check", "--policy", json.to_str().unwrap(), "GET", "/admin/", "--peer", "10.2.3.4"], None, &[]);
+    let o = qila(
+        &[
+            "check",
+            "--policy",
+            json.to_str().unwrap(),
+            "GET",
+            "/admin/",
+            "--peer",
+            "10.2.3.4",
+        ],
+        None,
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0));
 
     let o = qila(&["policy", "check", "/nonexistent/policy.toml"], None, &[]);

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::decode::{form_component, raw_pairs};
 use crate::graphql::{self, Operation};
 use crate::multipart;
-use crate::policy::{is_token, Policy};
+use crate::policy::{Policy, is_token};
 use crate::request::Request;
 
 /// Surfaces of a request, as a small set.
@@ -74,7 +74,10 @@ impl Surfaces {
 
     /// The kebab-case names of the surfaces in the set.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        Surfaces::NAMES.iter().filter(move |(s, _)| self.contains(*s)).map(|(_, n)| *n)
+        Surfaces::NAMES
+            .iter()
+            .filter(move |(s, _)| self.contains(*s))
+            .map(|(_, n)| *n)
     }
 }
 
@@ -134,9 +137,22 @@ pub struct Intent<'a> {
     pub malformed: Option<Malformed>,
 }
 
-const OVERRIDE_HEADERS: [&str; 3] = ["x-http-method-override", "x-http-method", "x-method-override"];
-const WEBDAV_METHODS: [&str; 9] =
-    ["PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT"];
+const OVERRIDE_HEADERS: [&str; 3] = [
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
+const WEBDAV_METHODS: [&str; 9] = [
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "SEARCH",
+    "REPORT",
+];
 
 fn media_is(ct: &str, ty: &str) -> bool {
     ct.eq_ignore_ascii_case(ty)
@@ -150,14 +166,27 @@ fn is_json_media(ct: &str) -> bool {
 /// Whether a form field name is a password field (`password`, `passwd`, `pwd`, `pass`,
 /// `new_password1`, `user[password]`, ...).
 fn is_password_name(name: &[u8]) -> bool {
-    let has = |needle: &[u8]| name.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle));
-    has(b"passw") || has(b"passwd") || name.eq_ignore_ascii_case(b"pwd") || name.eq_ignore_ascii_case(b"pass")
-        || has(b"[pass]") || has(b"[pwd]")
+    let has = |needle: &[u8]| {
+        name.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"passw")
+        || has(b"passwd")
+        || name.eq_ignore_ascii_case(b"pwd")
+        || name.eq_ignore_ascii_case(b"pass")
+        || has(b"[pass]")
+        || has(b"[pwd]")
 }
 
 /// Whether a JSON body has a key that names a password (`"password":`, `"newPassword" :`).
 fn json_has_password_key(body: &[u8]) -> bool {
-    for needle in [&b"assword"[..], b"ASSWORD", b"passwd", b"\"pwd\"", b"\"pass\""] {
+    for needle in [
+        &b"assword"[..],
+        b"ASSWORD",
+        b"passwd",
+        b"\"pwd\"",
+        b"\"pass\"",
+    ] {
         for at in memchr::memmem::find_iter(body, needle) {
             // Walk to the closing quote of the key, then expect a colon.
             let mut i = at + needle.len();
@@ -225,14 +254,22 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
     let method = req.method();
     let mut acc = Acc {
         policy,
-        intent: Intent { write: false, override_method: None, surfaces: Surfaces::NONE, malformed: None },
+        intent: Intent {
+            write: false,
+            override_method: None,
+            surfaces: Surfaces::NONE,
+            malformed: None,
+        },
         hard_write: false,
     };
     if !is_token(method) {
         acc.malformed(Malformed::InvalidMethod);
     } else if !policy.config.lockdown.methods.contains(method) {
         acc.intent.write = true;
-        if WEBDAV_METHODS.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+        if WEBDAV_METHODS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(method))
+        {
             acc.intent.surfaces.insert(Surfaces::WEBDAV);
         }
     }
@@ -240,7 +277,10 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
 
     // Method overrides in headers.
     for (name, value) in headers.iter() {
-        if OVERRIDE_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        if OVERRIDE_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+        {
             match std::str::from_utf8(value) {
                 Ok(v) => acc.method_override(Cow::Borrowed(v)),
                 Err(_) => {
@@ -269,7 +309,10 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
         acc.intent.surfaces.insert(Surfaces::LOGIN);
     }
     let last = path.rsplit('/').next().unwrap_or("");
-    if last.eq_ignore_ascii_case("xmlrpc.php") || last.eq_ignore_ascii_case("xmlrpc") || last == "RPC2" {
+    if last.eq_ignore_ascii_case("xmlrpc.php")
+        || last.eq_ignore_ascii_case("xmlrpc")
+        || last == "RPC2"
+    {
         acc.intent.surfaces.insert(Surfaces::XMLRPC);
     }
 
@@ -297,7 +340,9 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
                 }
             }
         }
-    } else if content_type.len() >= 10 && content_type.as_bytes()[..10].eq_ignore_ascii_case(b"multipart/") {
+    } else if content_type.len() >= 10
+        && content_type.as_bytes()[..10].eq_ignore_ascii_case(b"multipart/")
+    {
         acc.intent.surfaces.insert(Surfaces::FORM);
         let full_ct = headers.get("content-type").unwrap_or(b"");
         match multipart::boundary(full_ct) {
@@ -355,7 +400,8 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
     // GraphQL in the query string: on a GraphQL path any `query` parameter counts; elsewhere
     // only one that really is a mutation (an ordinary `?query=` search box is not GraphQL).
     if let Some(q) = query {
-        if graphql_path || q.contains('%') || memchr::memmem::find(q.as_bytes(), b"query").is_some() {
+        if graphql_path || q.contains('%') || memchr::memmem::find(q.as_bytes(), b"query").is_some()
+        {
             match graphql::classify_query_string(q) {
                 Some(Operation::Write) => {
                     acc.intent.surfaces.insert(Surfaces::GRAPHQL);
@@ -371,7 +417,10 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
         acc.intent.surfaces.insert(Surfaces::GRAPHQL);
         // A POST whose operations are all queries reads; anything that writes whatever the
         // method (an override, a mutation anywhere, something malformed) still writes.
-        if graphql_read && method.eq_ignore_ascii_case("POST") && !acc.intent.surfaces.contains(Surfaces::FORM) {
+        if graphql_read
+            && method.eq_ignore_ascii_case("POST")
+            && !acc.intent.surfaces.contains(Surfaces::FORM)
+        {
             acc.intent.write = false;
         }
     }

@@ -66,10 +66,13 @@ pub fn form_component(input: &str) -> Cow<'_, str> {
 /// Iterates over the `name=value` pairs of a query string or urlencoded body, raw (still
 /// encoded). Empty pairs (`a=1&&b=2`) are skipped; a pair without `=` has an empty value.
 pub fn raw_pairs(input: &str) -> impl Iterator<Item = (&str, &str)> {
-    input.split('&').filter(|p| !p.is_empty()).map(|pair| match pair.find('=') {
-        Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-        None => (pair, ""),
-    })
+    input
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.find('=') {
+            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
+            None => (pair, ""),
+        })
 }
 
 /// Iterates over the decoded `name=value` pairs of a query string or urlencoded body.
@@ -83,7 +86,10 @@ mod tests {
 
     #[test]
     fn decodes_and_borrows() {
-        assert!(matches!(percent_decode(b"/plain/path", false), Cow::Borrowed(_)));
+        assert!(matches!(
+            percent_decode(b"/plain/path", false),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(&*percent_decode(b"/a%2Fb", false), b"/a/b");
         assert_eq!(&*percent_decode(b"a+b%20c", true), b"a b c");
         assert_eq!(&*percent_decode(b"a+b", false), b"a+b");

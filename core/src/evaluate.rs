@@ -1,13 +1,13 @@
 //! The pipeline, in one place: request view → normalised path and client address → intent →
 //! policy rules → verdict. Screening plugs in after the lockdown rules.
 
-use crate::classify::{classify, Malformed, Surfaces};
+use crate::classify::{Malformed, Surfaces, classify};
 use crate::client_ip;
 use crate::path::{self, PathFlags};
 use crate::policy::{Mode, OnLimit, OnMalformed, Policy};
-use crate::screen::{self, Screening};
 use crate::request::Request;
 use crate::response::choose_format;
+use crate::screen::{self, Screening};
 use crate::time::Timestamp;
 use crate::verdict::{Action, AllowedBy, Reason, Verdict};
 
@@ -76,7 +76,10 @@ impl Policy {
             } else if clear_path
                 && intent.override_method.is_none()
                 && !intent.surfaces.contains(Surfaces::GRAPHQL)
-                && lock.safe_writes.iter().any(|s| s.matches(req.method(), p, ci))
+                && lock
+                    .safe_writes
+                    .iter()
+                    .any(|s| s.matches(req.method(), p, ci))
             {
                 allowed_by = Some(AllowedBy::SafeWrite);
                 None

@@ -150,7 +150,9 @@ impl<'a> Lexer<'a> {
 
     /// Whether the input continues with `s` at `pos`.
     fn at(&self, s: &[u8]) -> bool {
-        self.src.get(self.pos..).is_some_and(|rest| rest.starts_with(s))
+        self.src
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(s))
     }
 
     /// The unread input.
@@ -333,7 +335,11 @@ fn classify_tokens(src: &[u8]) -> Result<Operation, Malformed> {
                         return Err(Malformed);
                     }
                     if stack.is_empty() {
-                        state = if c == b'}' { Top::Definition } else { after_parens };
+                        state = if c == b'}' {
+                            Top::Definition
+                        } else {
+                            after_parens
+                        };
                     }
                 }
                 _ => {}
@@ -442,7 +448,10 @@ pub fn classify_graphql_body(body: &[u8]) -> Operation {
 /// byte order mark is skipped.
 pub fn classify_json(body: &[u8]) -> Option<Operation> {
     let body = body.strip_prefix(BOM).unwrap_or(body);
-    if body.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+    if body
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         return None;
     }
     match serde_json::from_slice::<Body>(body) {
@@ -716,7 +725,13 @@ impl<'de> Visitor<'de> for BodyVisitor {
             }
         }
         // An element that is not a GraphQL request makes a GraphQL batch invalid.
-        Ok(Body(batch.map(|b| if foreign { b.merge(Operation::Invalid) } else { b })))
+        Ok(Body(batch.map(|b| {
+            if foreign {
+                b.merge(Operation::Invalid)
+            } else {
+                b
+            }
+        })))
     }
 }
 
@@ -778,8 +793,10 @@ pub fn classify_query_string(query: &str) -> Option<Operation> {
                 found = Some(found.map_or(op, |f| f.merge(op)));
             }
             "extensions" => {
-                persisted |=
-                    matches!(serde_json::from_str::<Extensions>(&value), Ok(Extensions(true)));
+                persisted |= matches!(
+                    serde_json::from_str::<Extensions>(&value),
+                    Ok(Extensions(true))
+                );
             }
             _ => {}
         }
@@ -808,7 +825,11 @@ mod tests {
     fn megabyte_of_one_byte() {
         for c in ['{', '"', '#', '[', '(', '\\', 'a', '-'] {
             let s = c.to_string().repeat(MB);
-            assert_eq!(quick(|| classify_document(&s)), Operation::Invalid, "document of {c:?}");
+            assert_eq!(
+                quick(|| classify_document(&s)),
+                Operation::Invalid,
+                "document of {c:?}"
+            );
             assert_eq!(
                 quick(|| classify_json(s.as_bytes())),
                 Some(Operation::Invalid),
@@ -820,7 +841,11 @@ mod tests {
                 Some(Operation::Invalid),
                 "query string of {c:?}"
             );
-            assert_eq!(quick(|| classify_query_string(&s)), None, "parameter name of {c:?}");
+            assert_eq!(
+                quick(|| classify_query_string(&s)),
+                None,
+                "parameter name of {c:?}"
+            );
         }
         // A megabyte of comment markers is one long comment: an empty document.
         assert_eq!(classify_document(&"#".repeat(MB)), Operation::Invalid);
@@ -833,7 +858,11 @@ mod tests {
         assert_eq!(quick(|| classify_document(&read)), Operation::Read);
         let write = format!("mutation {}{}", "{".repeat(depth), "}".repeat(depth));
         assert_eq!(quick(|| classify_document(&write)), Operation::Write);
-        let args = format!("query Q(a: {}{}) {{ a }}", "[".repeat(depth), "]".repeat(depth));
+        let args = format!(
+            "query Q(a: {}{}) {{ a }}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
         assert_eq!(quick(|| classify_document(&args)), Operation::Read);
         let mismatched = format!("{{{}{}}}", "(".repeat(depth), "]".repeat(depth));
         assert_eq!(quick(|| classify_document(&mismatched)), Operation::Invalid);
@@ -844,11 +873,20 @@ mod tests {
         let deep =
             |open: &str, close: &str| format!("{}1{}", open.repeat(MB / 4), close.repeat(MB / 4));
         let arrays = deep("[", "]");
-        assert_eq!(quick(|| classify_json(arrays.as_bytes())), Some(Operation::Invalid));
+        assert_eq!(
+            quick(|| classify_json(arrays.as_bytes())),
+            Some(Operation::Invalid)
+        );
         let in_variables = format!(r#"{{"query": "{{ a }}", "variables": {arrays}}}"#);
-        assert_eq!(quick(|| classify_json(in_variables.as_bytes())), Some(Operation::Invalid));
+        assert_eq!(
+            quick(|| classify_json(in_variables.as_bytes())),
+            Some(Operation::Invalid)
+        );
         let objects = deep(r#"{"a":"#, "}");
-        assert_eq!(quick(|| classify_json(objects.as_bytes())), Some(Operation::Invalid));
+        assert_eq!(
+            quick(|| classify_json(objects.as_bytes())),
+            Some(Operation::Invalid)
+        );
         // Within the limit, nesting elsewhere in the body is fine.
         let shallow = r#"{"query": "{ a }", "variables": [[[[[[[[1]]]]]]]]}"#;
         assert_eq!(classify_json(shallow.as_bytes()), Some(Operation::Read));
@@ -869,16 +907,25 @@ mod tests {
     #[test]
     fn documents_are_borrowed_unless_escaped() {
         let plain: QueryField<'_> = serde_json::from_str(r#""{ a }""#).unwrap();
-        assert!(matches!(plain, QueryField::Text(Cow::Borrowed("{ a }"))), "{plain:?}");
+        assert!(
+            matches!(plain, QueryField::Text(Cow::Borrowed("{ a }"))),
+            "{plain:?}"
+        );
         let escaped: QueryField<'_> = serde_json::from_str(r#""\u007b a }""#).unwrap();
-        assert!(matches!(&escaped, QueryField::Text(Cow::Owned(s)) if s == "{ a }"), "{escaped:?}");
+        assert!(
+            matches!(&escaped, QueryField::Text(Cow::Owned(s)) if s == "{ a }"),
+            "{escaped:?}"
+        );
     }
 
     #[test]
     fn graphql_bodies() {
         assert_eq!(classify_graphql_body(b"{ a }"), Operation::Read);
         assert_eq!(classify_graphql_body(b"mutation { a }"), Operation::Write);
-        assert_eq!(classify_graphql_body(b"{ a(s: \"\xff\") }"), Operation::Invalid);
+        assert_eq!(
+            classify_graphql_body(b"{ a(s: \"\xff\") }"),
+            Operation::Invalid
+        );
         assert_eq!(classify_graphql_body(b""), Operation::Invalid);
     }
 

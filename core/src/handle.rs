@@ -27,7 +27,9 @@ pub struct PolicyHandle {
 impl PolicyHandle {
     /// A handle holding `policy`.
     pub fn new(policy: Policy) -> Self {
-        PolicyHandle { inner: ArcSwap::from_pointee(policy) }
+        PolicyHandle {
+            inner: ArcSwap::from_pointee(policy),
+        }
     }
 
     /// The policy in force now.

@@ -121,7 +121,7 @@ pub use client_ip::{ClientAddr, ClientSource, ProxyConfig};
 pub use error::PolicyError;
 pub use handle::PolicyHandle;
 pub use path::NormalizedPath;
-pub use policy::{Mode, Policy, PolicyConfig, DEFAULT_POLICY_TOML};
+pub use policy::{DEFAULT_POLICY_TOML, Mode, Policy, PolicyConfig};
 pub use request::{Headers, Request};
 pub use response::BodyFormat;
 pub use time::Timestamp;

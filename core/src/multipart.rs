@@ -40,7 +40,11 @@ pub fn boundary(content_type: &[u8]) -> Option<&[u8]> {
         let param = trim(rest.split(|&b| b == b';').next().unwrap_or(b""));
         if param.len() > 9 && param[..9].eq_ignore_ascii_case(b"boundary=") {
             let v = &param[9..];
-            let v = if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' { &v[1..v.len() - 1] } else { v };
+            let v = if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' {
+                &v[1..v.len() - 1]
+            } else {
+                v
+            };
             // RFC 2046: 1 to 70 characters.
             return (!v.is_empty() && v.len() <= 200).then_some(v);
         }
@@ -148,15 +152,22 @@ impl<'a> Iterator for Parts<'a> {
                 }
             },
         };
-        let mut part = Part { name: None, filename: None, content_type: None, body: &[] };
+        let mut part = Part {
+            name: None,
+            filename: None,
+            content_type: None,
+            body: &[],
+        };
         for line in b[start..header_end].split(|&c| c == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let Some(colon) = memchr::memchr(b':', line) else { continue };
+            let Some(colon) = memchr::memchr(b':', line) else {
+                continue;
+            };
             let (hname, value) = (trim(&line[..colon]), trim(&line[colon + 1..]));
             if hname.eq_ignore_ascii_case(b"content-disposition") {
                 part.name = disposition_param(value, b"name");
-                part.filename =
-                    disposition_param(value, b"filename").or_else(|| disposition_param(value, b"filename*"));
+                part.filename = disposition_param(value, b"filename")
+                    .or_else(|| disposition_param(value, b"filename*"));
             } else if hname.eq_ignore_ascii_case(b"content-type") {
                 part.content_type = Some(value);
             }
@@ -197,7 +208,11 @@ fn disposition_param<'a>(value: &'a [u8], param: &[u8]) -> Option<&'a [u8]> {
             if let Some(eq) = memchr::memchr(b'=', seg) {
                 if trim(&seg[..eq]).eq_ignore_ascii_case(param) {
                     let v = trim(&seg[eq + 1..]);
-                    let v = if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' { &v[1..v.len() - 1] } else { v };
+                    let v = if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' {
+                        &v[1..v.len() - 1]
+                    } else {
+                        v
+                    };
                     return Some(v);
                 }
             }
@@ -218,8 +233,14 @@ mod tests {
 
     #[test]
     fn reads_parts() {
-        assert_eq!(boundary(b"multipart/form-data; boundary=XyZ"), Some(&b"XyZ"[..]));
-        assert_eq!(boundary(b"multipart/form-data; charset=utf-8; boundary=\"a b\""), Some(&b"a b"[..]));
+        assert_eq!(
+            boundary(b"multipart/form-data; boundary=XyZ"),
+            Some(&b"XyZ"[..])
+        );
+        assert_eq!(
+            boundary(b"multipart/form-data; charset=utf-8; boundary=\"a b\""),
+            Some(&b"a b"[..])
+        );
         assert_eq!(boundary(b"multipart/form-data"), None);
         let parts: Vec<_> = parts(BODY, b"XyZ").collect::<Result<_, _>>().unwrap();
         assert_eq!(parts.len(), 2);
@@ -236,7 +257,10 @@ mod tests {
         let mut p = parts(b"no boundary here", b"XyZ");
         assert_eq!(p.next(), Some(Err(MultipartError::NoFirstBoundary)));
         assert_eq!(p.next(), None);
-        let mut p = parts(b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"", b"XyZ");
+        let mut p = parts(
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"",
+            b"XyZ",
+        );
         assert_eq!(p.next(), Some(Err(MultipartError::UnterminatedHeaders)));
         // A body cut short still yields its last part.
         let cut = &BODY[..BODY.len() - 12];

@@ -59,7 +59,9 @@ impl NetList {
     /// Adds one entry.
     pub fn push(&mut self, entry: &str) -> Result<(), NetParseError> {
         let trimmed = entry.trim();
-        let err = || NetParseError { entry: entry.to_owned() };
+        let err = || NetParseError {
+            entry: entry.to_owned(),
+        };
         if let Some(nets) = keyword(trimmed) {
             for n in nets {
                 self.nets.push(n.parse().map_err(|_| err())?);
@@ -70,7 +72,9 @@ impl NetList {
             // spells, because addresses are compared in canonical (IPv4) form.
             let net = match net {
                 IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.network().to_ipv4_mapped() {
-                    Some(v4) => IpNet::V4(Ipv4Net::new(v4, v6.prefix_len() - 96).map_err(|_| err())?),
+                    Some(v4) => {
+                        IpNet::V4(Ipv4Net::new(v4, v6.prefix_len() - 96).map_err(|_| err())?)
+                    }
                     None => net,
                 },
                 other => other,
@@ -161,7 +165,14 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["10.0.0.0/33", "10.0.0", "example.com", "", "1.2.3.4/", "::g"] {
+        for bad in [
+            "10.0.0.0/33",
+            "10.0.0",
+            "example.com",
+            "",
+            "1.2.3.4/",
+            "::g",
+        ] {
             let e = NetList::parse(&[bad]).unwrap_err();
             assert_eq!(e.entry, bad);
         }

@@ -30,7 +30,11 @@ pub struct PatternError {
 
 impl fmt::Display for PatternError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a path pattern: {}", self.pattern, self.problem)
+        write!(
+            f,
+            "`{}` is not a path pattern: {}",
+            self.pattern, self.problem
+        )
     }
 }
 
@@ -94,28 +98,45 @@ fn seg_of(s: &str) -> Seg {
 impl PathPattern {
     /// Compiles a pattern (syntax in the [module docs](self)).
     pub fn new(pattern: &str) -> Result<Self, PatternError> {
-        let err = |problem| PatternError { pattern: pattern.to_owned(), problem };
+        let err = |problem| PatternError {
+            pattern: pattern.to_owned(),
+            problem,
+        };
         let p = pattern.trim();
         if p.is_empty() {
             return Err(err("it is empty"));
         }
-        if p.bytes().any(|b| b.is_ascii_control() || b == b' ' || b == b'\\') {
-            return Err(err("it contains a space, a backslash or a control character"));
+        if p.bytes()
+            .any(|b| b.is_ascii_control() || b == b' ' || b == b'\\')
+        {
+            return Err(err(
+                "it contains a space, a backslash or a control character",
+            ));
         }
         if p.contains('%') {
-            return Err(err("write it decoded: patterns match the decoded, normalised path"));
+            return Err(err(
+                "write it decoded: patterns match the decoded, normalised path",
+            ));
         }
         let kind = if let Some(exact) = p.strip_prefix('=') {
             if !exact.starts_with('/') || has_wild(exact) {
-                return Err(err("an exact pattern is `=` followed by a path without wildcards"));
+                return Err(err(
+                    "an exact pattern is `=` followed by a path without wildcards",
+                ));
             }
             Kind::Exact(exact.to_owned())
         } else if let Some(rest) = p.strip_prefix('/') {
             if rest.split('/').any(|s| s == "." || s == "..") {
-                return Err(err("`.` and `..` segments never occur in a normalised path"));
+                return Err(err(
+                    "`.` and `..` segments never occur in a normalised path",
+                ));
             }
             if has_wild(rest) {
-                let segs: Vec<Seg> = rest.split('/').filter(|s| !s.is_empty()).map(seg_of).collect();
+                let segs: Vec<Seg> = rest
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(seg_of)
+                    .collect();
                 Kind::Glob(segs)
             } else {
                 Kind::Prefix(p.trim_end_matches('/').to_owned())
@@ -132,7 +153,10 @@ impl PathPattern {
             }
             Kind::AnySegment(seg_of(p))
         };
-        Ok(PathPattern { source: p.to_owned(), kind })
+        Ok(PathPattern {
+            source: p.to_owned(),
+            kind,
+        })
     }
 
     /// The pattern as written.
@@ -144,7 +168,11 @@ impl PathPattern {
     /// case.
     pub fn matches(&self, path: &str, ignore_case: bool) -> bool {
         let eq = |a: &str, b: &str| {
-            if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b }
+            if ignore_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
         };
         match &self.kind {
             Kind::Prefix(p) => {
@@ -194,7 +222,10 @@ fn glob_segments(pat: &[Seg], path: &str, ignore_case: bool) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pat.len() && !matches!(pat[p], Seg::Any) && seg_matches(&pat[p], text[t], ignore_case) {
+        if p < pat.len()
+            && !matches!(pat[p], Seg::Any)
+            && seg_matches(&pat[p], text[t], ignore_case)
+        {
             p += 1;
             t += 1;
         } else if p < pat.len() && matches!(pat[p], Seg::Any) {
@@ -216,7 +247,13 @@ fn glob_segments(pat: &[Seg], path: &str, ignore_case: bool) -> bool {
 
 /// `*` and `?` inside one segment.
 fn wildcard(pat: &[u8], text: &[u8], ignore_case: bool) -> bool {
-    let eq = |a: u8, b: u8| if ignore_case { a.eq_ignore_ascii_case(&b) } else { a == b };
+    let eq = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
@@ -246,7 +283,9 @@ struct SegIter<'a> {
 
 impl<'a> SegIter<'a> {
     fn new(path: &'a str) -> Self {
-        SegIter { inner: path.split('/') }
+        SegIter {
+            inner: path.split('/'),
+        }
     }
 }
 
@@ -332,7 +371,9 @@ impl Eq for PatternList {}
 
 impl fmt::Debug for PatternList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.patterns.iter().map(|p| &p.source)).finish()
+        f.debug_list()
+            .entries(self.patterns.iter().map(|p| &p.source))
+            .finish()
     }
 }
 
@@ -366,7 +407,10 @@ impl PathPattern {
 impl PatternList {
     /// Compiles a list of patterns.
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, PatternError> {
-        let v = patterns.iter().map(|p| PathPattern::new(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+        let v = patterns
+            .iter()
+            .map(|p| PathPattern::new(p.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(PatternList::from_patterns(v))
     }
 
@@ -397,7 +441,12 @@ impl PatternList {
             always = (0..patterns.len()).collect();
             with_literal.clear();
         }
-        PatternList { patterns, prefilter, with_literal, always }
+        PatternList {
+            patterns,
+            prefilter,
+            with_literal,
+            always,
+        }
     }
 
     /// The patterns, in order.
@@ -448,7 +497,9 @@ impl PatternList {
 
 impl<'de> Deserialize<'de> for PatternList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(PatternList::from_patterns(Vec::<PathPattern>::deserialize(d)?))
+        Ok(PatternList::from_patterns(Vec::<PathPattern>::deserialize(
+            d,
+        )?))
     }
 }
 
@@ -475,8 +526,16 @@ mod tests {
         assert!(!m("/admin", "/administrator"));
         assert!(!m("/admin", "/"));
         assert!(m("/", "/anything"));
-        assert!(PathPattern::new("/ADMIN").unwrap().matches("/admin/x", true));
-        assert!(!PathPattern::new("/ADMIN").unwrap().matches("/admin/x", false));
+        assert!(
+            PathPattern::new("/ADMIN")
+                .unwrap()
+                .matches("/admin/x", true)
+        );
+        assert!(
+            !PathPattern::new("/ADMIN")
+                .unwrap()
+                .matches("/admin/x", false)
+        );
     }
 
     #[test]
@@ -506,7 +565,9 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for bad in ["", "admin/x", "/a/../b", "/a b", "/%2e", "=/a*", "**", "a\\b"] {
+        for bad in [
+            "", "admin/x", "/a/../b", "/a b", "/%2e", "=/a*", "**", "a\\b",
+        ] {
             assert!(PathPattern::new(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -518,21 +579,49 @@ mod list_tests {
 
     #[test]
     fn prefilter_agrees_with_trying_every_pattern() {
-        let pats = ["/admin", ".git", "*.sql", "*~", "=/", "/static/*.css", "/api/**/export", "/", "wp-config.php.*", "*"];
-        let paths = ["/", "/admin", "/ADMIN/x", "/a/.GIT/config", "/db.SQL", "/x~", "/static/a.css", "/api/v1/export", "/wp-config.php.bak", "/page"];
+        let pats = [
+            "/admin",
+            ".git",
+            "*.sql",
+            "*~",
+            "=/",
+            "/static/*.css",
+            "/api/**/export",
+            "/",
+            "wp-config.php.*",
+            "*",
+        ];
+        let paths = [
+            "/",
+            "/admin",
+            "/ADMIN/x",
+            "/a/.GIT/config",
+            "/db.SQL",
+            "/x~",
+            "/static/a.css",
+            "/api/v1/export",
+            "/wp-config.php.bak",
+            "/page",
+        ];
         for (n, pat) in pats.iter().enumerate() {
             for ci in [false, true] {
                 let list = PatternList::new(&pats[n..=n]).unwrap();
                 let single = PathPattern::new(pat).unwrap();
                 for path in paths {
-                    assert_eq!(list.any(path, ci), single.matches(path, ci), "{pat} {path} {ci}");
+                    assert_eq!(
+                        list.any(path, ci),
+                        single.matches(path, ci),
+                        "{pat} {path} {ci}"
+                    );
                 }
             }
         }
         let all = PatternList::new(&pats[..9]).unwrap();
         for path in paths {
             for ci in [false, true] {
-                let direct = pats[..9].iter().any(|p| PathPattern::new(p).unwrap().matches(path, ci));
+                let direct = pats[..9]
+                    .iter()
+                    .any(|p| PathPattern::new(p).unwrap().matches(path, ci));
                 assert_eq!(all.any(path, ci), direct, "{path}");
             }
         }

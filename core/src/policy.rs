@@ -297,9 +297,8 @@ impl MethodList {
 /// Whether `s` is an HTTP token (RFC 9110 `tchar`s), as a method must be.
 pub fn is_token(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-        })
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 impl<'de> Deserialize<'de> for MethodList {
@@ -307,10 +306,14 @@ impl<'de> Deserialize<'de> for MethodList {
         let v = Vec::<String>::deserialize(d)?;
         for m in &v {
             if !is_token(m) {
-                return Err(serde::de::Error::custom(format!("`{m}` is not an HTTP method")));
+                return Err(serde::de::Error::custom(format!(
+                    "`{m}` is not an HTTP method"
+                )));
             }
         }
-        Ok(MethodList(v.into_iter().map(|m| m.to_ascii_uppercase()).collect()))
+        Ok(MethodList(
+            v.into_iter().map(|m| m.to_ascii_uppercase()).collect(),
+        ))
     }
 }
 
@@ -334,16 +337,24 @@ impl SafeWrite {
         };
         if let Some(m) = method {
             if !is_token(m) {
-                return Err(format!("`{s}`: `{m}` is not an HTTP method; write `POST /search` or `/search`"));
+                return Err(format!(
+                    "`{s}`: `{m}` is not an HTTP method; write `POST /search` or `/search`"
+                ));
             }
         }
         let path = PathPattern::new(path).map_err(|e| format!("`{s}`: {e}"))?;
-        Ok(SafeWrite { method: method.map(str::to_ascii_uppercase), path, source: t.to_owned() })
+        Ok(SafeWrite {
+            method: method.map(str::to_ascii_uppercase),
+            path,
+            source: t.to_owned(),
+        })
     }
 
     /// Whether a request with this method and normalised path is covered.
     pub fn matches(&self, method: &str, path: &str, ignore_case: bool) -> bool {
-        self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && self.path.matches(path, ignore_case)
     }
 }
@@ -374,7 +385,9 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
 fn paranoia<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
     let v = i64::deserialize(d)?;
     if !(1..=4).contains(&v) {
-        return Err(serde::de::Error::custom(format!("paranoia {v} is out of range: use 1, 2, 3 or 4")));
+        return Err(serde::de::Error::custom(format!(
+            "paranoia {v} is out of range: use 1, 2, 3 or 4"
+        )));
     }
     Ok(v as u8)
 }
@@ -386,7 +399,9 @@ fn header_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error
             if is_token(&h) {
                 Ok(h.to_ascii_lowercase())
             } else {
-                Err(serde::de::Error::custom(format!("`{h}` is not a header name")))
+                Err(serde::de::Error::custom(format!(
+                    "`{h}` is not a header name"
+                )))
             }
         })
         .collect()
@@ -461,19 +476,29 @@ struct BuiltinLists {
 
 impl Default for SurfacesConfig {
     fn default() -> Self {
-        SurfacesConfig { login: builtin().login.clone(), graphql: builtin().graphql.clone() }
+        SurfacesConfig {
+            login: builtin().login.clone(),
+            graphql: builtin().graphql.clone(),
+        }
     }
 }
 
 impl Default for AdminConfig {
     fn default() -> Self {
-        AdminConfig { paths: builtin().admin.clone(), extra: PatternList::default(), allow: NetList::default() }
+        AdminConfig {
+            paths: builtin().admin.clone(),
+            extra: PatternList::default(),
+            allow: NetList::default(),
+        }
     }
 }
 
 impl Default for DenyConfig {
     fn default() -> Self {
-        DenyConfig { paths: builtin().deny.clone(), extra: PatternList::default() }
+        DenyConfig {
+            paths: builtin().deny.clone(),
+            extra: PatternList::default(),
+        }
     }
 }
 
@@ -504,7 +529,11 @@ impl Default for ScreeningConfig {
             max_params: 1000,
             max_json_depth: 64,
             on_limit: OnLimit::Block,
-            headers: vec!["user-agent".into(), "referer".into(), "x-forwarded-host".into()],
+            headers: vec![
+                "user-agent".into(),
+                "referer".into(),
+                "x-forwarded-host".into(),
+            ],
             exclude: Vec::new(),
         }
     }
@@ -550,8 +579,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[col_start..]).chars().count() + 1;
+    let col_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[col_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -564,7 +599,8 @@ fn key_of(path: &serde_path_to_error::Path) -> String {
 impl Policy {
     /// Loads a policy from TOML text.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        let de = toml::de::Deserializer::parse(text).map_err(|e| toml_error(text, String::new(), &e))?;
+        let de =
+            toml::de::Deserializer::parse(text).map_err(|e| toml_error(text, String::new(), &e))?;
         let config: PolicyConfig = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = key_of(e.path());
             toml_error(text, key, e.inner())
@@ -599,7 +635,13 @@ impl Policy {
         let admin_paths = config.admin.paths.concat(&config.admin.extra);
         let deny_paths = config.deny.paths.concat(&config.deny.extra);
         let pages = Pages::render(&config.response);
-        Policy { config, admin_paths, deny_paths, pages, mode_override: None }
+        Policy {
+            config,
+            admin_paths,
+            deny_paths,
+            pages,
+            mode_override: None,
+        }
     }
 
     /// Overrides the file's `mode` (as `QILA_MODE` or `--mode` do). `None` restores it.
@@ -644,7 +686,8 @@ impl Policy {
 
     /// The policy as TOML, with every key (defaults filled in).
     pub fn to_toml(&self) -> String {
-        toml::to_string(&self.config).unwrap_or_else(|e| format!("# cannot print the policy: {e}\n"))
+        toml::to_string(&self.config)
+            .unwrap_or_else(|e| format!("# cannot print the policy: {e}\n"))
     }
 }
 
@@ -656,7 +699,12 @@ fn toml_error(text: &str, key: String, e: &toml::de::Error) -> PolicyError {
         }
         None => (None, None),
     };
-    PolicyError::Invalid { key, line, column, message: e.message().trim().to_owned() }
+    PolicyError::Invalid {
+        key,
+        line,
+        column,
+        message: e.message().trim().to_owned(),
+    }
 }
 
 /// serde_json appends " at line L column C"; the error carries them separately.

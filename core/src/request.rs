@@ -215,7 +215,11 @@ mod from_http {
         }
 
         /// A view of `http::request::Parts`, with the body bytes if the caller has them.
-        pub fn from_parts(parts: &'a http::request::Parts, peer: IpAddr, body: Option<&'a [u8]>) -> Self {
+        pub fn from_parts(
+            parts: &'a http::request::Parts,
+            peer: IpAddr,
+            body: Option<&'a [u8]>,
+        ) -> Self {
             let mut r = Self::from_parts_ref(&parts.method, &parts.uri, &parts.headers, peer);
             r.body = body;
             r
@@ -258,7 +262,11 @@ mod tests {
 
     #[test]
     fn repeated_headers_in_order() {
-        let h = [("X-Forwarded-For", "1.1.1.1"), ("Host", "h"), ("x-forwarded-for", "2.2.2.2")];
+        let h = [
+            ("X-Forwarded-For", "1.1.1.1"),
+            ("Host", "h"),
+            ("x-forwarded-for", "2.2.2.2"),
+        ];
         let r = Request::new("GET", "/").headers(&h);
         let all: Vec<_> = r.header_view().get_all("X-FORWARDED-FOR").collect();
         assert_eq!(all, vec![&b"1.1.1.1"[..], &b"2.2.2.2"[..]]);
@@ -268,7 +276,10 @@ mod tests {
     #[test]
     fn from_http_request() {
         let req = http::Request::post("/search?q=1")
-            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
             .body(b"a=1".to_vec())
             .unwrap();
         let r = Request::from_http(&req, "10.0.0.1".parse().unwrap());

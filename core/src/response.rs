@@ -263,7 +263,10 @@ impl Pages {
         } else {
             vec![(cfg.mode_header.clone(), "read-only".to_owned())]
         };
-        Pages { pages, lockdown_allow_headers }
+        Pages {
+            pages,
+            lockdown_allow_headers,
+        }
     }
 
     pub(crate) fn get(&self, reason: Reason) -> &Page {
@@ -273,24 +276,39 @@ impl Pages {
 
 /// Picks HTML or JSON from what the client says it accepts: JSON when `Accept` prefers JSON to
 /// HTML, or when it names neither and the request itself was JSON or an XHR.
-pub(crate) fn choose_format(accept: Option<&[u8]>, content_type: Option<&str>, xhr: bool) -> BodyFormat {
+pub(crate) fn choose_format(
+    accept: Option<&[u8]>,
+    content_type: Option<&str>,
+    xhr: bool,
+) -> BodyFormat {
     if let Some(accept) = accept {
         let a = accept;
         let json = find_ci(a, b"json");
         let html = find_ci(a, b"html");
         match (json, html) {
-            (Some(j), Some(h)) => return if j < h { BodyFormat::Json } else { BodyFormat::Html },
+            (Some(j), Some(h)) => {
+                return if j < h {
+                    BodyFormat::Json
+                } else {
+                    BodyFormat::Html
+                };
+            }
             (Some(_), None) => return BodyFormat::Json,
             (None, Some(_)) => return BodyFormat::Html,
             (None, None) => {}
         }
     }
     let json_body = content_type.is_some_and(|ct| find_ci(ct.as_bytes(), b"json").is_some());
-    if json_body || xhr { BodyFormat::Json } else { BodyFormat::Html }
+    if json_body || xhr {
+        BodyFormat::Json
+    } else {
+        BodyFormat::Html
+    }
 }
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -300,28 +318,51 @@ mod tests {
     #[test]
     fn templates() {
         assert_eq!(fill("a{x}b{y}c{", &[("x", "1")]), "a1b{y}c{");
-        assert_eq!(html_escape("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+        assert_eq!(
+            html_escape("<a href='x'>&"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;"
+        );
     }
 
     #[test]
     fn formats() {
-        assert_eq!(choose_format(Some(b"text/html,application/xhtml+xml,*/*;q=0.8"), None, false), BodyFormat::Html);
-        assert_eq!(choose_format(Some(b"application/json"), None, false), BodyFormat::Json);
-        assert_eq!(choose_format(Some(b"*/*"), Some("application/json"), false), BodyFormat::Json);
+        assert_eq!(
+            choose_format(
+                Some(b"text/html,application/xhtml+xml,*/*;q=0.8"),
+                None,
+                false
+            ),
+            BodyFormat::Html
+        );
+        assert_eq!(
+            choose_format(Some(b"application/json"), None, false),
+            BodyFormat::Json
+        );
+        assert_eq!(
+            choose_format(Some(b"*/*"), Some("application/json"), false),
+            BodyFormat::Json
+        );
         assert_eq!(choose_format(None, None, true), BodyFormat::Json);
         assert_eq!(choose_format(None, None, false), BodyFormat::Html);
     }
 
     #[test]
     fn lockdown_page_is_bilingual_and_escaped() {
-        let cfg = ResponseConfig { contact: "Call <051> 1234".into(), ..Default::default() };
+        let cfg = ResponseConfig {
+            contact: "Call <051> 1234".into(),
+            ..Default::default()
+        };
         let pages = Pages::render(&cfg);
         let p = pages.get(Reason::WriteInLockdown);
         assert_eq!(p.status, 503);
         assert!(p.html.contains("temporarily read-only"));
         assert!(p.html.contains("صرف پڑھنے"));
         assert!(p.html.contains("Call &lt;051&gt; 1234"));
-        assert!(p.html_headers.iter().any(|(k, v)| k == "Retry-After" && v == "3600"));
+        assert!(
+            p.html_headers
+                .iter()
+                .any(|(k, v)| k == "Retry-After" && v == "3600")
+        );
         let j: serde_json::Value = serde_json::from_str(&p.json).unwrap();
         assert_eq!(j["error"], "write-in-lockdown");
         assert_eq!(j["retry_after"], 3600);

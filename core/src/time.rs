@@ -69,7 +69,9 @@ impl Timestamp {
             if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
                 return Err(err());
             }
-            Ok(part.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+            Ok(part
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
         };
         if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
             return Err(err());
@@ -79,7 +81,13 @@ impl Timestamp {
         }
         let (y, mo, d) = (i64::from(num(0..4)?), num(5..7)?, num(8..10)?);
         let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 {
+        if !(1..=12).contains(&mo)
+            || d == 0
+            || d > days_in_month(y, mo)
+            || h > 23
+            || mi > 59
+            || sec > 60
+        {
             return Err(err());
         }
         let mut i = 19;
@@ -105,8 +113,7 @@ impl Timestamp {
             }
             _ => return Err(err()),
         };
-        let secs = days_from_civil(y, mo, d) * 86_400
-            + i64::from(h * 3600 + mi * 60 + sec.min(59))
+        let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + sec.min(59))
             - offset;
         Ok(Timestamp(secs))
     }
@@ -127,7 +134,13 @@ impl fmt::Display for Timestamp {
         let days = self.0.div_euclid(86_400);
         let rem = self.0.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )
     }
 }
 
@@ -151,7 +164,9 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// Accepts TOML's date-time values (which arrive as a one-field map) and plain strings.
 struct DateTimeVisitor<V>(V);
 
-impl<'de, V: serde::de::Visitor<'de, Value = Timestamp>> serde::de::Visitor<'de> for DateTimeVisitor<V> {
+impl<'de, V: serde::de::Visitor<'de, Value = Timestamp>> serde::de::Visitor<'de>
+    for DateTimeVisitor<V>
+{
     type Value = Timestamp;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.expecting(f)

@@ -42,14 +42,19 @@ pub struct QilaLayer {
 
 impl std::fmt::Debug for QilaLayer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QilaLayer").field("handle", &self.handle).finish_non_exhaustive()
+        f.debug_struct("QilaLayer")
+            .field("handle", &self.handle)
+            .finish_non_exhaustive()
     }
 }
 
 impl QilaLayer {
     /// A layer with a fixed policy.
     pub fn new(policy: Policy) -> Self {
-        QilaLayer { handle: Arc::new(PolicyHandle::new(policy)), sink: None }
+        QilaLayer {
+            handle: Arc::new(PolicyHandle::new(policy)),
+            sink: None,
+        }
     }
 
     /// A layer that reads the policy from `handle` on every request, so storing a new policy
@@ -68,7 +73,11 @@ impl QilaLayer {
 impl<S> tower_layer::Layer<S> for QilaLayer {
     type Service = QilaService<S>;
     fn layer(&self, inner: S) -> QilaService<S> {
-        QilaService { inner, handle: self.handle.clone(), sink: self.sink.clone() }
+        QilaService {
+            inner,
+            handle: self.handle.clone(),
+            sink: self.sink.clone(),
+        }
     }
 }
 
@@ -82,7 +91,9 @@ pub struct QilaService<S> {
 
 impl<S: std::fmt::Debug> std::fmt::Debug for QilaService<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QilaService").field("inner", &self.inner).finish_non_exhaustive()
+        f.debug_struct("QilaService")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 
@@ -121,7 +132,10 @@ where
         let peer = peer_of(&req);
         let refusal = {
             let (parts_ref, headers) = (&req, req.headers());
-            let target = parts_ref.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            let target = parts_ref
+                .uri()
+                .path_and_query()
+                .map_or("/", |pq| pq.as_str());
             let view = Request::new(parts_ref.method().as_str(), target)
                 .with_headers(crate::request::Headers::Http(headers))
                 .peer(peer);
@@ -131,8 +145,10 @@ where
                     sink(&v.audit());
                 }
             }
-            let extra: Vec<(String, String)> =
-                v.headers().map(|(k, val)| (k.to_owned(), val.to_owned())).collect();
+            let extra: Vec<(String, String)> = v
+                .headers()
+                .map(|(k, val)| (k.to_owned(), val.to_owned()))
+                .collect();
             match v.body() {
                 Some((_, body)) => Err((v.status(), extra, body.to_owned())),
                 None => Ok(extra),
@@ -141,8 +157,8 @@ where
         match refusal {
             Err((status, headers, body)) => {
                 let mut resp = http::Response::new(RB::from(bytes::Bytes::from(body)));
-                *resp.status_mut() =
-                    http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::SERVICE_UNAVAILABLE);
+                *resp.status_mut() = http::StatusCode::from_u16(status)
+                    .unwrap_or(http::StatusCode::SERVICE_UNAVAILABLE);
                 add_headers(resp.headers_mut(), &headers);
                 Box::pin(async move { Ok(resp) })
             }
@@ -160,9 +176,10 @@ where
 
 fn add_headers(map: &mut http::HeaderMap, headers: &[(String, String)]) {
     for (k, v) in headers {
-        if let (Ok(name), Ok(value)) =
-            (http::HeaderName::from_bytes(k.as_bytes()), http::HeaderValue::from_str(v))
-        {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(k.as_bytes()),
+            http::HeaderValue::from_str(v),
+        ) {
             map.insert(name, value);
         }
     }

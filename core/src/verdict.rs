@@ -341,12 +341,21 @@ impl<'a> Verdict<'a> {
                     BodyFormat::Json => &page.json_headers,
                 };
                 // The lockdown page carries the mode header itself.
-                (list, self.mode == Mode::ReadOnly && r != Reason::WriteInLockdown)
+                (
+                    list,
+                    self.mode == Mode::ReadOnly && r != Reason::WriteInLockdown,
+                )
             }
             _ => (&[], self.mode == Mode::ReadOnly),
         };
-        let extra: &'a [(String, String)] = if mode_header { &pages.lockdown_allow_headers } else { &[] };
-        list.iter().chain(extra).map(|(k, v)| (k.as_str(), v.as_str()))
+        let extra: &'a [(String, String)] = if mode_header {
+            &pages.lockdown_allow_headers
+        } else {
+            &[]
+        };
+        list.iter()
+            .chain(extra)
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// The response body for a blocked request, with its content type.

@@ -100,9 +100,34 @@ fn read(v: &Verdict<'_>) -> Seen {
     }
 }
 
-/// Evaluates `req` and reads the verdict, counting allocations. No warm-up: the first request
-/// a policy sees must not allocate either.
+/// Builds the process-wide matchers the checks compile on first use (automata, tables, the
+/// lazy DFA states of the linear-time regex engine), with a request unlike the measured ones.
+/// That is a one-time cost of the process, not of a request.
+fn warm_up(policy: &Policy, now: Timestamp) {
+    let headers = [
+        ("User-Agent", "warm-up/1.0 (x; y) <b>"),
+        ("Referer", "https://warm.example/?q=1'or'1'='1"),
+        ("Cookie", "a=<script>alert(1)</script>; b=;cat /etc/passwd"),
+    ];
+    let req = Request::new(
+        "GET",
+        "/w/../x.php?a=<?php+eval($_GET[1]);?>&b=../../etc/passwd&c=1+union+select+1&d=$(id)",
+    )
+    .headers(&headers);
+    let _ = policy.evaluate_at(&req, now);
+    qila::screen::scan_value(
+        "file",
+        "http://x.example/shell.txt? ${jndi:x} `id` <svg onload=x>",
+        |_, _| {},
+    );
+}
+
+/// Evaluates `req` and reads the verdict, counting allocations, in the steady state of a
+/// serving process: the matchers are built, and the request has been seen once before (a
+/// portal sees the same browser headers and the same pages over and over).
 fn measure(policy: &Policy, req: &Request<'_>, now: Timestamp) -> (Seen, usize) {
+    warm_up(policy, now);
+    let _ = policy.evaluate_at(req, now);
     allocations(|| {
         let v = policy.evaluate_at(req, now);
         read(&v)

@@ -67,7 +67,10 @@ fn shown(input: &str) -> String {
     if input.len() <= 120 {
         format!("{input:?}")
     } else {
-        let cut = (0..=120).rev().find(|&i| input.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=120)
+            .rev()
+            .find(|&i| input.is_char_boundary(i))
+            .unwrap_or(0);
         format!("{:?}... ({} bytes)", &input[..cut], input.len())
     }
 }
@@ -101,7 +104,10 @@ fn corpus() {
         match case.kind.as_str() {
             "document" => {
                 check("", classify_document(&input).as_str());
-                check(" as application/graphql", classify_graphql_body(input.as_bytes()).as_str());
+                check(
+                    " as application/graphql",
+                    classify_graphql_body(input.as_bytes()).as_str(),
+                );
                 let json = format!(r#"{{"query": {}}}"#, serde_json::to_string(&input).unwrap());
                 check(" in a JSON body", code(classify_json(json.as_bytes())));
                 let batch = format!(r#"[{json}, {{"query": "{{ ok }}"}}]"#);

@@ -14,9 +14,9 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
 fn tricky_text() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop::sample::select(vec![
-            "/", "\\", ".", "..", "%", "%2f", "%2e", "%25", "%00", "%c0%af", "%u002e", ";", "=", "&", "+", "?",
-            "a", "A", "é", "ص", "\u{0}", "\"", "'", "{", "}", "[", "]", ":", ",", "\r\n", "--", "admin",
-            "mutation", "query", "_method", "%5F", " ",
+            "/", "\\", ".", "..", "%", "%2f", "%2e", "%25", "%00", "%c0%af", "%u002e", ";", "=",
+            "&", "+", "?", "a", "A", "é", "ص", "\u{0}", "\"", "'", "{", "}", "[", "]", ":", ",",
+            "\r\n", "--", "admin", "mutation", "query", "_method", "%5F", " ",
         ]),
         0..48,
     )
@@ -50,11 +50,9 @@ proptest! {
 
     #[test]
     fn multipart_parts_are_slices_of_the_body(body in bytes(), boundary in "[a-zA-Z0-9]{1,12}") {
-        for part in qila::multipart::parts(&body, boundary.as_bytes()).take(1000) {
-            if let Ok(p) = part {
-                let range = body.as_ptr_range();
-                prop_assert!(p.body.is_empty() || range.contains(&p.body.as_ptr()));
-            }
+        for p in qila::multipart::parts(&body, boundary.as_bytes()).take(1000).flatten() {
+            let range = body.as_ptr_range();
+            prop_assert!(p.body.is_empty() || range.contains(&p.body.as_ptr()));
         }
     }
 

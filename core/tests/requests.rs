@@ -172,7 +172,13 @@ fn check(case: &Case, v: &Verdict<'_>) -> Vec<String> {
         let got: Vec<(String, String, String)> = v
             .findings()
             .iter()
-            .map(|f| (f.check.as_str().to_owned(), f.location.as_str().to_owned(), f.name.clone()))
+            .map(|f| {
+                (
+                    f.check.as_str().to_owned(),
+                    f.location.as_str().to_owned(),
+                    f.name.clone(),
+                )
+            })
             .collect();
         if expected.is_empty() && !got.is_empty() {
             differ("findings", &"none", &got);

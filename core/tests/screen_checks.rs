@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use qila::screen::{cmdi, php, probe, traversal, webshell, Hit};
+use qila::screen::{Hit, cmdi, php, probe, traversal, webshell};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -105,7 +105,10 @@ fn run(file: &str, min_cases: usize, scan: impl Fn(&Case) -> Option<Hit>) {
             ));
         }
     }
-    assert!(blocks > 0 && allows > 0, "{file}: needs both block and allow cases");
+    assert!(
+        blocks > 0 && allows > 0,
+        "{file}: needs both block and allow cases"
+    );
     assert!(
         failures.is_empty(),
         "{file}: {} of {} cases failed:\n{}",

@@ -62,13 +62,24 @@ pub fn walk<'a>(
                     last_key = text.clone();
                     f(&last_key, JsonString { text, is_key: true });
                 } else {
-                    f(&last_key, JsonString { text, is_key: false });
+                    f(
+                        &last_key,
+                        JsonString {
+                            text,
+                            is_key: false,
+                        },
+                    );
                 }
                 seen_value = true;
                 i = next;
             }
             b't' | b'f' | b'n' | b'-' | b'0'..=b'9' => {
-                while i < body.len() && !matches!(body[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b':') {
+                while i < body.len()
+                    && !matches!(
+                        body[i],
+                        b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b':'
+                    )
+                {
                     i += 1;
                 }
                 seen_value = true;
@@ -121,7 +132,9 @@ fn hex4(b: &[u8]) -> Option<u32> {
     if b.len() < 4 {
         return None;
     }
-    b[..4].iter().try_fold(0u32, |acc, &c| Some(acc * 16 + u32::from(crate::decode::hex_value(c)?)))
+    b[..4].iter().try_fold(0u32, |acc, &c| {
+        Some(acc * 16 + u32::from(crate::decode::hex_value(c)?))
+    })
 }
 
 fn unescape(raw: &[u8]) -> Result<String, JsonError> {
@@ -151,7 +164,8 @@ fn unescape(raw: &[u8]) -> Result<String, JsonError> {
                     let lo = hex4(&raw[i + 2..]).ok_or(JsonError::Invalid)?;
                     if (0xDC00..0xE000).contains(&lo) {
                         i += 6;
-                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)).unwrap_or('\u{FFFD}')
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                            .unwrap_or('\u{FFFD}')
                     } else {
                         '\u{FFFD}'
                     }
@@ -164,7 +178,8 @@ fn unescape(raw: &[u8]) -> Result<String, JsonError> {
         let mut buf = [0u8; 4];
         out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
     }
-    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 #[cfg(test)]
@@ -173,13 +188,17 @@ mod tests {
 
     fn all(body: &str) -> Result<Vec<(String, String, bool)>, JsonError> {
         let mut v = Vec::new();
-        walk(body.as_bytes(), 32, |k, s| v.push((k.to_owned(), s.text.into_owned(), s.is_key)))?;
+        walk(body.as_bytes(), 32, |k, s| {
+            v.push((k.to_owned(), s.text.into_owned(), s.is_key))
+        })?;
         Ok(v)
     }
 
     #[test]
     fn strings_and_keys() {
-        let v = all(r#"{"q": "a\u0027b", "n": 1, "list": ["x", {"deep": "\ud83d\ude00"}], "t": true}"#).unwrap();
+        let v =
+            all(r#"{"q": "a\u0027b", "n": 1, "list": ["x", {"deep": "\ud83d\ude00"}], "t": true}"#)
+                .unwrap();
         assert!(v.contains(&("q".into(), "a'b".into(), false)));
         assert!(v.contains(&("list".into(), "x".into(), false)));
         assert!(v.contains(&("deep".into(), "😀".into(), false)));
@@ -193,7 +212,10 @@ mod tests {
         assert_eq!(all("{\"a\": \"\\x\"}"), Err(JsonError::Invalid));
         assert_eq!(all(""), Err(JsonError::Invalid));
         let deep = "[".repeat(100_000);
-        assert_eq!(walk(deep.as_bytes(), 32, |_, _| {}), Err(JsonError::TooDeep));
+        assert_eq!(
+            walk(deep.as_bytes(), 32, |_, _| {}),
+            Err(JsonError::TooDeep)
+        );
         assert_eq!(all("<html>"), Err(JsonError::Invalid));
         assert!(all("\"just a string\"").is_ok());
     }

@@ -175,7 +175,11 @@ fn check_xss(_: &str, v: &str) -> Option<(CheckName, Hit)> {
 }
 fn check_traversal(_name: &str, v: &str) -> Option<(CheckName, Hit)> {
     traversal::scan(v).map(|h| {
-        let check = if h.rule.starts_with("rfi") { CheckName::Rfi } else { CheckName::Traversal };
+        let check = if h.rule.starts_with("rfi") {
+            CheckName::Rfi
+        } else {
+            CheckName::Traversal
+        };
         (check, h)
     })
 }
@@ -188,7 +192,13 @@ fn check_php(_: &str, v: &str) -> Option<(CheckName, Hit)> {
 
 // Most specific first: the first finding names the refusal, and `;cat /etc/passwd` is command
 // injection before it is a sensitive path.
-const VALUE_CHECKS: [ValueCheck; 5] = [check_sqli, check_xss, check_cmdi, check_php, check_traversal];
+const VALUE_CHECKS: [ValueCheck; 5] = [
+    check_sqli,
+    check_xss,
+    check_cmdi,
+    check_php,
+    check_traversal,
+];
 
 /// Runs every value check on `value` (already decoded as the application would see it) and
 /// calls `f` with each hit. `name` is the parameter name, used by checks that care (file
@@ -232,7 +242,10 @@ impl Screener<'_> {
     }
 
     fn hit(&mut self, check: CheckName, hit: Hit, location: Location, name: &str, value: &str) {
-        if hit.level > self.cfg.paranoia || self.out.findings.len() >= MAX_FINDINGS || self.excluded(check, name) {
+        if hit.level > self.cfg.paranoia
+            || self.out.findings.len() >= MAX_FINDINGS
+            || self.excluded(check, name)
+        {
             return;
         }
         self.out.findings.push(Finding {
@@ -319,7 +332,12 @@ impl Screener<'_> {
 
 /// Screens `req`, whose normalised path is `path`.
 pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening {
-    let mut s = Screener { cfg, path, out: Screening::default(), params: 0 };
+    let mut s = Screener {
+        cfg,
+        path,
+        out: Screening::default(),
+        params: 0,
+    };
     let headers = req.header_view();
 
     // The path: probes, and what the raw path says once decoded (traversal, injection in a
@@ -328,7 +346,10 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
         s.hit(CheckName::Probe, h, Location::Path, "", path);
     }
     let raw_path = req.path();
-    if raw_path.bytes().any(|b| b == b'%' || b == b'\\' || b == b'.' || b == b'\'' || b == b'<') {
+    if raw_path
+        .bytes()
+        .any(|b| b == b'%' || b == b'\\' || b == b'.' || b == b'\'' || b == b'<')
+    {
         let decoded = percent_decode(raw_path.as_bytes(), false);
         let text = String::from_utf8_lossy(&decoded);
         s.value(Location::Path, "", &text);
@@ -417,7 +438,9 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
     if is("application/x-www-form-urlencoded") {
         let text = String::from_utf8_lossy(body);
         s.pairs(Location::Body, &text);
-    } else if is("application/json") || (ct.len() > 5 && ct[ct.len() - 5..].eq_ignore_ascii_case("+json")) {
+    } else if is("application/json")
+        || (ct.len() > 5 && ct[ct.len() - 5..].eq_ignore_ascii_case("+json"))
+    {
         let mut strings = 0u32;
         let result = json::walk(body, s.cfg.max_json_depth as usize, |key, string| {
             strings += 1;
@@ -467,7 +490,11 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 }
             }
         }
-    } else if is("application/graphql") || ct.starts_with("text/") || ct.is_empty() || ct.contains("xml") {
+    } else if is("application/graphql")
+        || ct.starts_with("text/")
+        || ct.is_empty()
+        || ct.contains("xml")
+    {
         whole_body(s, body);
     }
 }

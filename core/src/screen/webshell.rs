@@ -30,11 +30,11 @@ use super::Hit;
 
 /// Extensions a web server may execute.
 const EXECUTABLE: &[&str] = &[
-    "php", "php2", "php3", "php4", "php5", "php6", "php7", "php8", "phtml", "pht", "phar",
-    "phps", "pgif", "phpt", "inc", "shtml", "shtm", "stm", "asp", "aspx", "ashx", "asmx", "asa",
-    "cer", "cdx", "axd", "svc", "soap", "rem", "jsp", "jspx", "jsw", "jsv", "jspf", "jhtml",
-    "cfm", "cfml", "cfc", "cgi", "pl", "pm", "py", "sh", "bash", "rb", "war", "exe", "dll", "bat",
-    "cmd", "ps1", "vbs", "wsf", "hta", "htaccess", "htpasswd", "config",
+    "php", "php2", "php3", "php4", "php5", "php6", "php7", "php8", "phtml", "pht", "phar", "phps",
+    "pgif", "phpt", "inc", "shtml", "shtm", "stm", "asp", "aspx", "ashx", "asmx", "asa", "cer",
+    "cdx", "axd", "svc", "soap", "rem", "jsp", "jspx", "jsw", "jsv", "jspf", "jhtml", "cfm",
+    "cfml", "cfc", "cgi", "pl", "pm", "py", "sh", "bash", "rb", "war", "exe", "dll", "bat", "cmd",
+    "ps1", "vbs", "wsf", "hta", "htaccess", "htpasswd", "config",
 ];
 
 /// Inner extensions that Apache `mod_mime` still maps to a handler (`a.php.jpg`).
@@ -124,7 +124,10 @@ fn scan_name(filename: &[u8]) -> Option<Hit> {
         rule,
         evidence: evidence.clone(),
     };
-    if CONFIG_NAMES.iter().any(|c| name.eq_ignore_ascii_case(c.as_bytes())) {
+    if CONFIG_NAMES
+        .iter()
+        .any(|c| name.eq_ignore_ascii_case(c.as_bytes()))
+    {
         return Some(hit("server-config-file"));
     }
     let dots = name.iter().filter(|&&c| c == b'.').count();
@@ -290,7 +293,10 @@ mod tests {
     fn content() {
         assert!(blocks("a.gif", b"GIF89a<?php system($_GET[1]); ?>"));
         assert!(blocks("a.jpg", b"\xff\xd8\xff\xe0 <?= `id` ?>"));
-        assert!(blocks("a.txt", b"<% Set o = Server.CreateObject(\"WScript.Shell\") %>"));
+        assert!(blocks(
+            "a.txt",
+            b"<% Set o = Server.CreateObject(\"WScript.Shell\") %>"
+        ));
         assert!(!blocks("a.svg", b"<?xml version=\"1.0\"?><svg></svg>"));
     }
 

@@ -44,9 +44,15 @@ use super::Hit;
 /// levels 2 to 4 for weaker signals down to harmless formatting markup.
 pub fn scan(value: &str) -> Option<Hit> {
     let raw = value.as_bytes();
-    if !raw.iter().any(|&b| TRIGGER[usize::from(b)]) {
+    if !has_trigger(raw) || quick_clean(raw) {
         return None;
     }
+    scan_full(value)
+}
+
+/// [`scan`] without the prefilters.
+fn scan_full(value: &str) -> Option<Hit> {
+    let raw = value.as_bytes();
     let text = Text::decode(raw);
     let s: &[u8] = &text.bytes;
     let mut best = Best::default();
@@ -88,6 +94,112 @@ static TRIGGER: [bool; 256] = {
     t[0xC2] = true;
     t
 };
+
+/// Whether `raw` holds a [`TRIGGER`] byte (a table for short values, `memchr` for long ones).
+fn has_trigger(raw: &[u8]) -> bool {
+    if raw.len() < 64 {
+        return raw.iter().any(|&b| TRIGGER[usize::from(b)]);
+    }
+    memchr::memchr3(b'<', b'&', b'%', raw).is_some()
+        || memchr::memchr3(b'\\', b':', b'(', raw).is_some()
+        || memchr::memchr3(b'{', b'=', b'`', raw).is_some()
+        || memchr::memchr3(0, 0xEF, 0xC2, raw).is_some()
+}
+
+/// Whether a value that passed the byte prefilter still certainly gets no hit: nothing in it
+/// decodes, it has no `<`, no template or bracket, no event handler name before `=`, no `style`
+/// before `=`, no script scheme before `:`, no sink name before `(`, no DOM property after `.`
+/// and no `constructor`. Each rule of the check needs one of those. Linear, no allocation.
+fn quick_clean(s: &[u8]) -> bool {
+    if memchr::memchr3(b'<', b'{', b'}', s).is_some() || memchr::memchr2(b'[', b'`', s).is_some() {
+        return false;
+    }
+    // Escapes that a decoding round would change.
+    let decodes = |i: usize| {
+        let rest = &s[i..];
+        match rest[0] {
+            b'&' => entity(rest).is_some(),
+            b'%' => percent(rest).is_some(),
+            b'\\' => js_escape(rest).is_some(),
+            0 => true,
+            0xEF => fullwidth(rest).is_some(),
+            _ => matches!(rest.get(1), Some(0xBC | 0xBE)),
+        }
+    };
+    if memchr::memchr3_iter(b'&', b'%', b'\\', s).any(decodes)
+        || memchr::memchr3_iter(0, 0xEF, 0xC2, s).any(decodes)
+    {
+        return false;
+    }
+    // `on...=` (as `breakouts` reads it) and `style=`.
+    for eq in memchr::memchr_iter(b'=', s) {
+        let mut e = eq;
+        while e > 0 && is_space(s[e - 1]) && eq - e < 8 {
+            e -= 1;
+        }
+        let mut a = e;
+        while a > 0 && s[a - 1].is_ascii_alphabetic() && e - a < 40 {
+            a -= 1;
+        }
+        if e - a >= 5 && starts_i(&s[a..e], b"on") {
+            return false;
+        }
+        let mut k = eq;
+        while k > 0 && s[k - 1] <= b' ' {
+            k -= 1;
+        }
+        if k >= 5 && s[k - 5..k].eq_ignore_ascii_case(b"style") {
+            return false;
+        }
+    }
+    // Script URLs, as `schemes` reads them.
+    for colon in memchr::memchr_iter(b':', s) {
+        let mut a = colon;
+        let mut letters = 0;
+        while a > 0 && letters < 12 {
+            let b = s[a - 1];
+            if b.is_ascii_alphabetic() {
+                letters += 1;
+            } else if !matches!(b, b'\t' | b'\n' | b'\r') {
+                break;
+            }
+            a -= 1;
+        }
+        if letters >= 4 && script_url(&s[a..]).is_some() {
+            return false;
+        }
+    }
+    // Calls of sinks.
+    for p in memchr::memchr_iter(b'(', s) {
+        let before = &s[..p];
+        let call = KEYWORDS.iter().any(|&(k, kind)| {
+            kind == Kind::Call
+                && before.len() >= k.len()
+                && before[before.len() - k.len()..].eq_ignore_ascii_case(k.as_bytes())
+        });
+        if call {
+            return false;
+        }
+    }
+    // DOM properties.
+    for d in memchr::memchr_iter(b'.', s) {
+        let after = &s[d + 1..];
+        let dom = [
+            &b"cookie"[..],
+            b"domain",
+            b"location",
+            b"href",
+            b"hash",
+            b"innerhtml",
+            b"outerhtml",
+        ];
+        if dom.iter().any(|w| starts_i(after, w)) {
+            return false;
+        }
+    }
+    // `constructor`.
+    !memchr::memchr2_iter(b'c', b'C', s).any(|i| starts_i(&s[i..], b"constructor"))
+}
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -1444,6 +1556,87 @@ mod tests {
             "slow on {}",
             &v[..v.len().min(40)]
         );
+    }
+
+    /// Pieces that values in the differential test are made of.
+    const PIECES: &[&str] = &[
+        " ",
+        "<",
+        ">",
+        "/",
+        "=",
+        ":",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "`",
+        "'",
+        "\"",
+        "&",
+        "#",
+        ";",
+        "%",
+        "3c",
+        "\\",
+        "x3c",
+        "u003c",
+        "\0",
+        "＜",
+        "\u{bc}",
+        "\t",
+        ".",
+        "on",
+        "onload",
+        "onerror",
+        "click",
+        "x",
+        "script",
+        "img",
+        "src",
+        "style",
+        "expression",
+        "javascript",
+        "data",
+        "text/html",
+        "alert",
+        "eval",
+        "print",
+        "document",
+        "cookie",
+        "location",
+        "href",
+        "constructor",
+        "$",
+        "lt",
+        "gt",
+        "amp",
+        "colon",
+        "1",
+        "a",
+        "word",
+        "https",
+        "Brien",
+        "top",
+        "window",
+        "import",
+        "behavior",
+        "<%",
+        "{{",
+        "${",
+        "innerHTML",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// The prefilters never clear a value the rules would flag.
+        #[test]
+        fn prefilter_agrees_with_the_rules(idx in proptest::collection::vec(0..PIECES.len(), 0..14)) {
+            let v: String = idx.iter().map(|&i| PIECES[i]).collect();
+            let reference = if v.bytes().any(|b| TRIGGER[usize::from(b)]) { scan_full(&v) } else { None };
+            proptest::prop_assert_eq!(scan(&v), reference, "{:?}", v);
+        }
     }
 
     #[test]

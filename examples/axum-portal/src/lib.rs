@@ -10,8 +10,8 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use qila::tower::{PeerAddr, QilaLayer};
 use qila::PolicyHandle;
+use qila::tower::{PeerAddr, QilaLayer};
 
 async fn home() -> Html<&'static str> {
     Html("<h1>Citizen services</h1><form action=/contact method=post><input name=message></form>")
@@ -22,7 +22,10 @@ async fn search(Query(q): Query<HashMap<String, String>>) -> String {
 }
 
 async fn contact(Form(f): Form<HashMap<String, String>>) -> String {
-    format!("thank you, {} bytes received", f.values().map(String::len).sum::<usize>())
+    format!(
+        "thank you, {} bytes received",
+        f.values().map(String::len).sum::<usize>()
+    )
 }
 
 async fn admin() -> &'static str {
@@ -30,7 +33,11 @@ async fn admin() -> &'static str {
 }
 
 /// Copies the connection's address into the request, where the Qila layer looks for the peer.
-async fn peer(ConnectInfo(addr): ConnectInfo<SocketAddr>, mut req: Request, next: Next) -> Response {
+async fn peer(
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     req.extensions_mut().insert(PeerAddr(addr.ip()));
     next.run(req).await
 }
@@ -50,6 +57,13 @@ pub fn app(handle: Arc<PolicyHandle>) -> Router {
 }
 
 /// Serves the portal on `listener` until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener, handle: Arc<PolicyHandle>) -> std::io::Result<()> {
-    axum::serve(listener, app(handle).into_make_service_with_connect_info::<SocketAddr>()).await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    handle: Arc<PolicyHandle>,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(handle).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }

@@ -7,7 +7,8 @@ async fn main() -> std::io::Result<()> {
     let policy = match std::env::args().nth(1) {
         Some(path) => {
             let text = std::fs::read_to_string(&path)?;
-            qila::Policy::from_toml(&text).map_err(|e| std::io::Error::other(format!("{path}: {e}")))?
+            qila::Policy::from_toml(&text)
+                .map_err(|e| std::io::Error::other(format!("{path}: {e}")))?
         }
         None => qila::Policy::default(),
     };

@@ -20,7 +20,11 @@ async fn send(addr: std::net::SocketAddr, raw: &str) -> (u16, String, String) {
     s.read_to_end(&mut out).await.unwrap();
     let text = String::from_utf8_lossy(&out).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, head.to_owned(), body.to_owned())
 }
 
@@ -44,20 +48,43 @@ async fn lockdown_over_real_http() {
     let (status, head, body) = send(addr, &get("/", "")).await;
     assert_eq!(status, 200);
     assert!(body.contains("Citizen services"));
-    assert!(head.to_ascii_lowercase().contains("qila-mode: read-only"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("qila-mode: read-only"),
+        "{head}"
+    );
 
     let (status, _, body) = send(addr, &get("/search?q=passport+renewal", "")).await;
-    assert_eq!((status, body.as_str()), (200, "results for passport renewal"));
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "results for passport renewal")
+    );
 
     let (status, head, body) = send(addr, &post("/contact", "message=hello")).await;
     assert_eq!(status, 503);
-    assert!(head.to_ascii_lowercase().contains("retry-after: 3600"), "{head}");
-    assert!(head.to_ascii_lowercase().contains("cache-control: no-store"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("retry-after: 3600"),
+        "{head}"
+    );
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("cache-control: no-store"),
+        "{head}"
+    );
     assert!(body.contains("temporarily read-only"));
 
-    let (status, _, body) = send(addr, &get("/search?q=1", "Accept: application/json\r\nX-HTTP-Method-Override: DELETE\r\n")).await;
+    let (status, _, body) = send(
+        addr,
+        &get(
+            "/search?q=1",
+            "Accept: application/json\r\nX-HTTP-Method-Override: DELETE\r\n",
+        ),
+    )
+    .await;
     assert_eq!(status, 503);
-    assert!(body.starts_with('{') && body.contains("\"write-in-lockdown\""), "{body}");
+    assert!(
+        body.starts_with('{') && body.contains("\"write-in-lockdown\""),
+        "{body}"
+    );
 
     // The test client is on loopback, which the default policy does not allow into /admin.
     let (status, _, _) = send(addr, &get("/admin/users", "")).await;
