@@ -12,6 +12,7 @@ demo:
 
 test: lint
 	$(CARGO) test --workspace --all-features
+	$(MAKE) test-python
 
 # The Python package: builds the wheel, installs it into a fresh venv, starts PostgreSQL on
 # loopback (apt-get install postgresql when missing), runs pytest and mypy.stubtest.
