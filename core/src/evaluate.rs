@@ -6,7 +6,7 @@ use crate::client_ip;
 use crate::path::{self, PathFlags};
 use crate::policy::{Mode, OnLimit, OnMalformed, Policy};
 use crate::request::Request;
-use crate::response::choose_format;
+use crate::response::{choose_format, BodyFormat};
 use crate::screen::{self, Screening};
 use crate::time::Timestamp;
 use crate::verdict::{Action, AllowedBy, Reason, Verdict};
@@ -114,10 +114,15 @@ impl Policy {
             (Some(_), Mode::Monitor) => Action::Monitor,
             (Some(_), _) => Action::Block,
         };
-        let xhr = headers
-            .get("x-requested-with")
-            .is_some_and(|v| v.eq_ignore_ascii_case(b"XMLHttpRequest"));
-        let format = choose_format(headers.get("accept"), req.content_type(), xhr);
+        // Only a refusal has a body to format.
+        let format = if refusal.is_some() {
+            let xhr = headers
+                .get("x-requested-with")
+                .is_some_and(|v| v.eq_ignore_ascii_case(b"XMLHttpRequest"));
+            choose_format(headers.get("accept"), req.content_type(), xhr)
+        } else {
+            BodyFormat::Html
+        };
         Verdict {
             action,
             reason: refusal,

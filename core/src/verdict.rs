@@ -323,7 +323,7 @@ impl<'a> Verdict<'a> {
         self.admin
     }
 
-    /// The body format chosen from the request's `Accept`.
+    /// The body format of a refusal, chosen from the request's `Accept` (HTML for allowed requests).
     pub fn body_format(&self) -> BodyFormat {
         self.format
     }

@@ -253,8 +253,70 @@ fn encoded_separator(hex: Option<&[u8]>) -> bool {
     )
 }
 
+/// Whether `hay[..end]` ends with `suffix`, ignoring ASCII case.
+fn ends_ci(hay: &[u8], end: usize, suffix: &[u8]) -> bool {
+    end >= suffix.len() && hay[end - suffix.len()..end].eq_ignore_ascii_case(suffix)
+}
+
+/// Whether `hay[at..]` starts with `prefix`, ignoring ASCII case.
+fn starts_ci(hay: &[u8], at: usize, prefix: &[u8]) -> bool {
+    hay.len() >= at + prefix.len() && hay[at..at + prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The exact prefilter of [`keyword`]: false only when none of its patterns occurs in `b`.
+///
+/// Every pattern holds one of `$ % < - ( / .`; each occurrence of those bytes is checked
+/// against the patterns that hold it, around it, so URLs and user agents (full of `/`, `.`
+/// and `(`) are cleared without running the automaton.
+fn may_have_keyword(b: &[u8]) -> bool {
+    for p in memchr::memchr3_iter(b'$', b'%', b'<', b) {
+        let hit = match b[p] {
+            b'$' => starts_ci(b, p + 1, b"ifs") || starts_ci(b, p + 1, b"{ifs}"),
+            b'%' => starts_ci(b, p + 1, b"comspec%"),
+            _ => starts_ci(b, p + 1, b"!--#exec"),
+        };
+        if hit {
+            return true;
+        }
+    }
+    for p in memchr::memchr3_iter(b'-', b'(', b'/', b) {
+        let hit = match b[p] {
+            // `invoke-expression`, `invoke-webrequest`, `start-process`, `-encodedcommand`,
+            // `bash -i`, `/bin/sh -c`, `/bin/bash -c`.
+            b'-' => {
+                ends_ci(b, p, b"invoke")
+                    || ends_ci(b, p, b"start")
+                    || ends_ci(b, p, b"sh ")
+                    || starts_ci(b, p, b"-encodedcommand")
+            }
+            // `downloadstring(`, `downloadfile(`, `iex(`, `iex (`.
+            b'(' => {
+                ends_ci(b, p, b"iex")
+                    || ends_ci(b, p, b"iex ")
+                    || ends_ci(b, p, b"downloadstring")
+                    || ends_ci(b, p, b"downloadfile")
+            }
+            // `cmd /c`, `cmd.exe /k`, `/bin/sh -c`, `/dev/tcp/`.
+            _ => {
+                ends_ci(b, p, b"cmd ")
+                    || ends_ci(b, p, b"cmd.exe ")
+                    || starts_ci(b, p, b"/bin/")
+                    || starts_ci(b, p, b"/dev/tcp/")
+            }
+        };
+        if hit {
+            return true;
+        }
+    }
+    // `net.webclient`.
+    memchr::memchr_iter(b'.', b).any(|p| ends_ci(b, p, b"net") && starts_ci(b, p, b".webclient"))
+}
+
 /// Constructs that are command injection wherever they appear.
 fn keyword(value: &str) -> Option<Hit> {
+    if !may_have_keyword(value.as_bytes()) {
+        return None;
+    }
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     const PATTERNS: [&str; 22] = [
         "${ifs}",
@@ -372,14 +434,22 @@ fn words_around(b: &[u8], at: usize, end: usize) -> usize {
 }
 
 fn lookup(word: &[u8]) -> Option<bool> {
-    let w = std::str::from_utf8(word).ok()?;
-    if DISTINCT.contains(&w) {
-        Some(true)
-    } else if WORDLIKE.contains(&w) {
-        Some(false)
-    } else {
-        None
-    }
+    // Both lists, sorted once, searched by halving: a few comparisons instead of a walk over
+    // some 160 names for every word read.
+    static SORTED: OnceLock<Vec<(&'static [u8], bool)>> = OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        // `DISTINCT` first, so a name in both lists keeps `true`, as the walk did.
+        let mut v: Vec<(&'static [u8], bool)> = DISTINCT
+            .iter()
+            .map(|w| (w.as_bytes(), true))
+            .chain(WORDLIKE.iter().map(|w| (w.as_bytes(), false)))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v.dedup_by(|later, earlier| later.0 == earlier.0);
+        v
+    });
+    let at = sorted.binary_search_by(|(w, _)| w.cmp(&word)).ok()?;
+    sorted.get(at).map(|&(_, distinct)| distinct)
 }
 
 /// True when the text after a command reads like shell rather than a sentence.

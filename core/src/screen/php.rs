@@ -19,6 +19,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::bytes::Regex;
 
 use super::Hit;
@@ -31,6 +32,9 @@ pub fn scan(value: &str) -> Option<Hit> {
     let serial = memchr::memchr(b':', b).is_some()
         && (memchr::memmem::find(b, b"O:").is_some() || memchr::memmem::find(b, b"C:").is_some());
     if !code_bytes && !serial {
+        return None;
+    }
+    if !may_match(b) {
         return None;
     }
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
@@ -75,6 +79,110 @@ pub fn scan(value: &str) -> Option<Hit> {
         rule,
         evidence: m.start()..m.end(),
     })
+}
+
+/// The names the `call`, `info` and `pre` alternatives put before a `(`.
+fn is_call_name(word: &[u8]) -> bool {
+    let mut buf = [0u8; 24];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    for (d, s) in lower.iter_mut().zip(word) {
+        *d = s.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"eval"
+            | b"assert"
+            | b"system"
+            | b"exec"
+            | b"shell_exec"
+            | b"passthru"
+            | b"popen"
+            | b"proc_open"
+            | b"pcntl_exec"
+            | b"create_function"
+            | b"call_user_func"
+            | b"call_user_func_array"
+            | b"base64_decode"
+            | b"gzinflate"
+            | b"gzuncompress"
+            | b"gzdecode"
+            | b"str_rot13"
+            | b"file_put_contents"
+            | b"file_get_contents"
+            | b"fopen"
+            | b"fwrite"
+            | b"move_uploaded_file"
+            | b"unserialize"
+            | b"array_map"
+            | b"usort"
+            | b"ob_start"
+            | b"highlight_file"
+            | b"show_source"
+            | b"readfile"
+            | b"chr"
+            | b"hex2bin"
+            | b"phpinfo"
+            | b"preg_replace"
+    )
+}
+
+/// A byte of `\s` as the regex reads it without Unicode: `\t \n \v \f \r` and space.
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The exact prefilter of the regex: false only when no alternative can match, because the
+/// literal each one requires is missing. Each is looked for where it must stand:
+///
+/// - `tag`: `<?`; `sg`: a `$`;
+/// - `call`, `info`, `pre`: a `(` after one of the call names (a whole word, then `\s*`);
+/// - `inc`: `://` and `include` or `require` somewhere;
+/// - `obj`: `O:` or `C:` (any case) before a digit.
+fn may_match(b: &[u8]) -> bool {
+    if memchr::memchr(b'$', b).is_some() || memchr::memmem::find(b, b"<?").is_some() {
+        return true;
+    }
+    for p in memchr::memchr_iter(b'(', b) {
+        let mut end = p;
+        while end > 0 && is_space(b[end - 1]) {
+            end -= 1;
+        }
+        let mut start = end;
+        // The longest name has 20 bytes: a longer word is none of them.
+        while start > 0 && end - start <= 20 && is_word(b[start - 1]) {
+            start -= 1;
+        }
+        if is_call_name(&b[start..end]) {
+            return true;
+        }
+    }
+    for p in memchr::memchr_iter(b':', b) {
+        if p > 0
+            && matches!(b[p - 1], b'O' | b'o' | b'C' | b'c')
+            && b.get(p + 1).is_some_and(u8::is_ascii_digit)
+        {
+            return true;
+        }
+    }
+    if memchr::memmem::find(b, b"://").is_some() {
+        static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+        return AC
+            .get_or_init(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(["include", "require"])
+                    .ok()
+            })
+            .as_ref()
+            .is_none_or(|ac| ac.is_match(b));
+    }
+    false
 }
 
 #[cfg(test)]

@@ -118,6 +118,30 @@ fn wrapper(value: &str) -> Option<Hit> {
         .as_ref()?;
     let bytes = value.as_bytes();
     memchr::memchr(b':', bytes)?;
+    // Every pattern that can hit stands right before a `://` (`ssh2.` only with `shell://` or
+    // `exec://`): a URL with another scheme, or no `://` at all, needs no automaton.
+    let wrapped = memchr::memmem::find_iter(bytes, b"://").any(|p| {
+        [
+            &b"php"[..],
+            b"phar",
+            b"zip",
+            b"expect",
+            b"compress.zlib",
+            b"compress.bzip2",
+            b"glob",
+            b"data",
+            b"file",
+            b"rar",
+            b"ogg",
+            b"ssh2.shell",
+            b"ssh2.exec",
+        ]
+        .iter()
+        .any(|w| p >= w.len() && bytes[p - w.len()..p].eq_ignore_ascii_case(w))
+    });
+    if !wrapped {
+        return None;
+    }
     let start_of_value = value.len() - value.trim_start().len();
     for m in ac.find_iter(bytes) {
         // A wrapper starts a word: `my.php://` is no wrapper, `=php://` is.
@@ -295,8 +319,127 @@ fn push_hex_literals(out: &mut String, value: &str) {
     out.push_str(rest);
 }
 
+/// What must stand around an anchor of [`may_target`] for its alternative to match.
+#[derive(Clone, Copy)]
+enum After {
+    /// Nothing more.
+    Any,
+    /// A junk byte follows (`{j}` needs at least one: not a letter, not a space).
+    Junk,
+    /// A word ends there (`ini\b`).
+    WordEnd,
+    /// `c:/`, `d:/`, or `/x:/`.
+    Drive,
+}
+
+/// The literals that [`find_target`]'s alternatives require, with where they must stand. Each
+/// strong and weak alternative holds at least one of them.
+const ANCHORS: &[(&str, After)] = &[
+    // Strong.
+    ("etc", After::Junk),
+    ("ini", After::WordEnd),
+    ("windows", After::Junk),
+    ("winnt", After::Junk),
+    ("system32", After::Junk),
+    ("proc", After::Junk),
+    ("web-inf", After::Junk),
+    ("inetpub", After::Junk),
+    ("/.ssh/", After::Any),
+    ("id_rsa", After::Any),
+    ("id_dsa", After::Any),
+    ("authorized_keys", After::Any),
+    ("/.bash_history", After::Any),
+    (".htpasswd", After::Any),
+    ("/program files", After::Any),
+    ("/usr/", After::Any),
+    ("/var/", After::Any),
+    ("convert.", After::Any),
+    ("..", After::Any),
+    (":/", After::Drive),
+    // Weak.
+    ("/opt/", After::Any),
+    ("/root/", After::Any),
+    ("/sbin/", After::Any),
+    ("/bin/", After::Any),
+    ("/srv/", After::Any),
+    ("/php/", After::Any),
+    ("/apache/", After::Any),
+    ("/apache2/", After::Any),
+    ("/httpd/", After::Any),
+    ("/nginx/", After::Any),
+    ("/mysql/", After::Any),
+    ("/xampp/", After::Any),
+    ("/tomcat/", After::Any),
+    ("/log/", After::Any),
+    ("/logs/", After::Any),
+    ("php.ini", After::Any),
+    ("httpd.conf", After::Any),
+    ("apache2.conf", After::Any),
+    ("nginx.conf", After::Any),
+    ("my.cnf", After::Any),
+    ("my.ini", After::Any),
+    (".htaccess", After::Any),
+    (".user.ini", After::Any),
+    ("web.config", After::Any),
+    ("wp-config.php", After::Any),
+    ("config.inc.php", After::Any),
+    ("configuration.php", After::Any),
+    ("localsettings.php", After::Any),
+    (".env", After::Any),
+    ("access.log", After::Any),
+    ("error.log", After::Any),
+    ("access_log", After::Any),
+    ("error_log", After::Any),
+    ("sendmail.log", After::Any),
+    (".bashrc", After::Any),
+    (".profile", After::Any),
+    (".logout", After::Any),
+    (".git/config", After::Any),
+    ("tomcat-users.xml", After::Any),
+    ("applicationhost.config", After::Any),
+    ("unattend.xml", After::Any),
+    ("unattended.xml", After::Any),
+    ("sysprep.inf", After::Any),
+];
+
+/// The exact prefilter of [`find_target`]: false only when neither regex can match, because
+/// no literal that an alternative requires stands where it must.
+fn may_target(b: &[u8]) -> bool {
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let Some(ac) = AC
+        .get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(ANCHORS.iter().map(|a| a.0))
+                .ok()
+        })
+        .as_ref()
+    else {
+        return true;
+    };
+    // `\s` as the regexes read it without Unicode.
+    let space = |c: u8| matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    ac.find_overlapping_iter(b).any(|m| {
+        let next = b.get(m.end()).copied();
+        match ANCHORS[m.pattern().as_usize()].1 {
+            After::Any => true,
+            After::Junk => next.is_some_and(|c| !c.is_ascii_alphabetic() && !space(c)),
+            After::WordEnd => next.is_none_or(|c| !c.is_ascii_alphanumeric() && c != b'_'),
+            After::Drive => {
+                let s = m.start();
+                (s >= 1 && matches!(b[s - 1], b'c' | b'C' | b'd' | b'D'))
+                    || (s >= 2 && b[s - 2] == b'/' && b[s - 1].is_ascii_alphabetic())
+            }
+        }
+    })
+}
+
 /// Files and directories that only an attacker asks a form for. Returns the level and where.
 fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
+    if !may_target(path) {
+        return None;
+    }
     static STRONG: OnceLock<Option<Regex>> = OnceLock::new();
     static WEAK: OnceLock<Option<Regex>> = OnceLock::new();
     let strong = STRONG
