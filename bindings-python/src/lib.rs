@@ -144,6 +144,96 @@ mod _native {
         }
     }
 
+    impl Policy {
+        #[allow(clippy::too_many_arguments)]
+        fn decide(
+            &self,
+            py: Python<'_>,
+            method: &str,
+            target: &str,
+            pairs: &[(&str, &[u8])],
+            peer: Option<&str>,
+            body: Option<&Bound<'_, PyAny>>,
+            now: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<Verdict> {
+            let peer: IpAddr = match peer {
+                Some(p) => p.parse().map_err(|_| {
+                    qila_error(
+                        py,
+                        "QilaError",
+                        format!("`{p}` is not an IP address"),
+                        "bad-peer",
+                    )
+                })?,
+                None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            };
+            let body = body.map(Body::extract).transpose()?;
+            let now = match now {
+                Some(n) => timestamp(py, n)?,
+                None => Timestamp::now(),
+            };
+            let mut req = Request::new(method, target)
+                .with_headers(Headers::Bytes(pairs))
+                .peer(peer);
+            if let Some(b) = &body {
+                req = req.body(b.as_bytes());
+            }
+            let v = self.inner.evaluate_at(&req, now);
+            Ok(Verdict::from_core(py, &v))
+        }
+    }
+
+    /// A WSGI header value: ASCII `str` read in place; other `str` is latin-1 text standing for
+    /// the bytes that were sent (PEP 3333), given back as those bytes (`?` for a character
+    /// past U+00FF, as `str.encode("latin-1", "replace")` does); `bytes` read in place.
+    enum WsgiValue {
+        Text(Text),
+        Latin1(Vec<u8>),
+    }
+
+    impl WsgiValue {
+        fn extract(obj: &Bound<'_, PyAny>) -> PyResult<WsgiValue> {
+            if let Ok(s) = obj.cast::<PyString>() {
+                let Ok(text) = PyBackedStr::try_from(s.clone()) else {
+                    // Not encodable as UTF-8 (lone surrogates): as `encode("latin-1", "replace")`.
+                    let bytes = s.call_method1("encode", ("latin-1", "replace"))?;
+                    return Ok(WsgiValue::Latin1(bytes.extract::<Vec<u8>>()?));
+                };
+                if text.is_ascii() {
+                    return Ok(WsgiValue::Text(Text::Str(text)));
+                }
+                return Ok(WsgiValue::Latin1(
+                    text.chars()
+                        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                        .collect(),
+                ));
+            }
+            Ok(WsgiValue::Text(Text::extract(obj)?))
+        }
+
+        fn as_bytes(&self) -> &[u8] {
+            match self {
+                WsgiValue::Text(t) => t.as_bytes(),
+                WsgiValue::Latin1(v) => v,
+            }
+        }
+    }
+
+    /// `urllib.parse.quote(text.encode("latin-1", "replace"), safe="/;=:@!$&'()*+,-._~")`.
+    fn quote_latin1(text: &str, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for c in text.chars() {
+            let b = u8::try_from(u32::from(c)).unwrap_or(b'?');
+            if b.is_ascii_alphanumeric() || b"/;=:@!$&'()*+,-._~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+    }
+
     #[pymethods]
     impl Policy {
         /// Loads a policy from TOML text.
@@ -273,31 +363,93 @@ mod _native {
                     )
                 })
                 .collect();
-            let peer: IpAddr = match peer {
-                Some(p) => p.parse().map_err(|_| {
-                    qila_error(
-                        py,
-                        "QilaError",
-                        format!("`{p}` is not an IP address"),
-                        "bad-peer",
-                    )
-                })?,
-                None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            };
-            let body = body.map(Body::extract).transpose()?;
-            let now = match now {
-                Some(n) => timestamp(py, n)?,
-                None => Timestamp::now(),
-            };
-            let mut req = Request::new(&method, &target)
-                .with_headers(Headers::Bytes(&pairs))
-                .peer(peer);
-            if let Some(b) = &body {
-                req = req.body(b.as_bytes());
+            self.decide(py, &method, &target, &pairs, peer, body, now)
+        }
+
+        /// Decides one WSGI request (PEP 3333 `environ`, also Django's `request.META`): the
+        /// method, the raw target (`RAW_URI`/`REQUEST_URI`, else `SCRIPT_NAME` + `PATH_INFO`
+        /// percent-encoded again plus `QUERY_STRING`), the `HTTP_*`, `CONTENT_TYPE` and
+        /// `CONTENT_LENGTH` headers and `REMOTE_ADDR`, read in one pass without building
+        /// Python objects. Same decision as `evaluate` with `qila._http.wsgi_headers`.
+        #[pyo3(signature = (environ, body=None, now=None))]
+        fn evaluate_wsgi(
+            &self,
+            py: Python<'_>,
+            environ: &Bound<'_, PyDict>,
+            body: Option<&Bound<'_, PyAny>>,
+            now: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<Verdict> {
+            let mut names: Vec<String> = Vec::new();
+            let mut values: Vec<WsgiValue> = Vec::new();
+            let mut method: Option<PyBackedStr> = None;
+            let mut raw_uri: Option<PyBackedStr> = None;
+            let mut request_uri: Option<PyBackedStr> = None;
+            let mut script_name: Option<PyBackedStr> = None;
+            let mut path_info: Option<PyBackedStr> = None;
+            let mut query: Option<PyBackedStr> = None;
+            let mut remote: Option<PyBackedStr> = None;
+            for (key, value) in environ.iter() {
+                let Ok(key) = key.cast::<PyString>() else {
+                    continue;
+                };
+                let key = key.to_str()?;
+                if let Some(rest) = key.strip_prefix("HTTP_") {
+                    names.push(rest.replace('_', "-"));
+                    values.push(WsgiValue::extract(&value)?);
+                    continue;
+                }
+                let slot = match key {
+                    "CONTENT_TYPE" | "CONTENT_LENGTH" => {
+                        if !value.is_truthy()? {
+                            continue;
+                        }
+                        names.push(key.replace('_', "-"));
+                        values.push(WsgiValue::extract(&value)?);
+                        continue;
+                    }
+                    "REQUEST_METHOD" => &mut method,
+                    "RAW_URI" => &mut raw_uri,
+                    "REQUEST_URI" => &mut request_uri,
+                    "SCRIPT_NAME" => &mut script_name,
+                    "PATH_INFO" => &mut path_info,
+                    "QUERY_STRING" => &mut query,
+                    "REMOTE_ADDR" => &mut remote,
+                    _ => continue,
+                };
+                if let Ok(text) = value.cast::<PyString>() {
+                    *slot = Some(text.clone().try_into()?);
+                } else if !value.is_truthy()? {
+                    continue;
+                } else {
+                    *slot = Some(value.str()?.try_into()?);
+                }
             }
-            let policy = &*self.inner;
-            let v = policy.evaluate_at(&req, now);
-            Ok(Verdict::from_core(py, &v))
+            let pairs: Vec<(&str, &[u8])> = names
+                .iter()
+                .zip(&values)
+                .map(|(n, v)| (n.as_str(), v.as_bytes()))
+                .collect();
+            let target = match (&raw_uri, &request_uri) {
+                (Some(r), _) if !r.is_empty() => r.to_string(),
+                (_, Some(r)) if !r.is_empty() => r.to_string(),
+                _ => {
+                    let mut t = String::new();
+                    for part in [&script_name, &path_info].into_iter().flatten() {
+                        quote_latin1(part, &mut t);
+                    }
+                    if t.is_empty() {
+                        t.push('/');
+                    }
+                    if let Some(q) = query.as_deref().filter(|q| !q.is_empty()) {
+                        t.push('?');
+                        t.push_str(q);
+                    }
+                    t
+                }
+            };
+            let method = method.as_deref().unwrap_or("GET");
+            let peer = remote.as_deref().filter(|r| !r.is_empty());
+            self.decide(py, method, &target, &pairs, peer, body, now)
         }
 
         fn __repr__(&self) -> String {
@@ -333,52 +485,71 @@ mod _native {
     }
 
     /// The decision on one request: the core's `qila::Verdict`, copied out of the policy.
-    #[pyclass(frozen, get_all, module = "qila._native")]
+    #[pyclass(frozen, module = "qila._native")]
     struct Verdict {
         /// `allow`, `block` or `monitor`.
+        #[pyo3(get)]
         action: &'static str,
         /// The refusal's stable code, or `None`.
+        #[pyo3(get)]
         reason: Option<&'static str>,
         /// The status to answer with (200 when allowed).
+        #[pyo3(get)]
         status: u16,
         /// A human explanation.
+        #[pyo3(get)]
         message: &'static str,
         /// The mode in force: `read-only`, `open` or `monitor`.
+        #[pyo3(get)]
         mode: &'static str,
         /// Whether the request writes.
+        #[pyo3(get)]
         write: bool,
         /// The surfaces it touches.
-        surfaces: Vec<&'static str>,
+        surfaces: qila::Surfaces,
         /// The method named by an override header or `_method` field.
+        #[pyo3(get)]
         override_method: Option<String>,
         /// What could not be understood, if anything.
+        #[pyo3(get)]
         malformed: Option<&'static str>,
         /// The client address.
-        client: String,
+        client: IpAddr,
         /// Where the client address came from.
+        #[pyo3(get)]
         client_source: &'static str,
         /// The normalised path the rules matched.
+        #[pyo3(get)]
         path: String,
         /// What normalising the path had to undo.
-        path_flags: Vec<&'static str>,
+        path_flags: qila::path::PathFlags,
         /// Why an allowed request was allowed.
+        #[pyo3(get)]
         allowed_by: Option<&'static str>,
         /// Whether the path is an admin path.
+        #[pyo3(get)]
         admin: bool,
         /// `html` or `json`.
+        #[pyo3(get)]
         format: &'static str,
         /// The headers to add to the response.
+        #[pyo3(get)]
         headers: Vec<(String, String)>,
         /// The content type of the refusal body, when blocked.
+        #[pyo3(get)]
         content_type: Option<&'static str>,
         /// The refusal body, when blocked.
+        #[pyo3(get)]
         body: Option<String>,
         /// What screening found.
+        #[pyo3(get)]
         findings: Vec<Py<Finding>>,
         /// The screening limit the request went past.
+        #[pyo3(get)]
         limit: Option<&'static str>,
         /// The audit event as one JSON line, for refused and monitored requests (`None` when
         /// allowed: an allowed request is not audited, and serialising costs as much as deciding).
+        #[pyo3(get)]
         audit_json: Option<String>,
     }
 
@@ -418,13 +589,13 @@ mod _native {
                 message: v.message(),
                 mode: v.mode().as_str(),
                 write: v.intent().write,
-                surfaces: v.surfaces().names().collect(),
+                surfaces: v.surfaces(),
                 override_method: v.intent().override_method.as_deref().map(str::to_owned),
                 malformed: v.intent().malformed.map(|m| m.as_str()),
-                client: v.client().ip.to_string(),
+                client: v.client().ip,
                 client_source: v.client().source.as_str(),
                 path: v.path().as_str().to_owned(),
-                path_flags: v.path().flags().names().collect(),
+                path_flags: v.path().flags(),
                 allowed_by: v.allowed_by().map(|a| a.as_str()),
                 admin: v.is_admin(),
                 format: match v.body_format() {
@@ -446,6 +617,24 @@ mod _native {
 
     #[pymethods]
     impl Verdict {
+        /// The surfaces it touches.
+        #[getter]
+        fn surfaces(&self) -> Vec<&'static str> {
+            self.surfaces.names().collect()
+        }
+
+        /// The client address.
+        #[getter]
+        fn client(&self) -> String {
+            self.client.to_string()
+        }
+
+        /// What normalising the path had to undo.
+        #[getter]
+        fn path_flags(&self) -> Vec<&'static str> {
+            self.path_flags.names().collect()
+        }
+
         /// Whether the middleware must answer instead of the application.
         #[getter]
         fn blocked(&self) -> bool {

@@ -1,6 +1,6 @@
 # Hand-written stub of the native module (bindings-python/src/lib.rs); checked by mypy.stubtest.
 from collections.abc import Iterable
-from typing import final
+from typing import Any, final
 
 __all__ = [
     "Policy",
@@ -45,6 +45,12 @@ class Policy:
         target: str,
         headers: Iterable[tuple[str | bytes, str | bytes]] | None = None,
         peer: str | None = None,
+        body: bytes | bytearray | memoryview | None = None,
+        now: str | float | None = None,
+    ) -> Verdict: ...
+    def evaluate_wsgi(
+        self,
+        environ: dict[str, Any],
         body: bytes | bytearray | memoryview | None = None,
         now: str | float | None = None,
     ) -> Verdict: ...

@@ -157,6 +157,12 @@ class Policy:
         """
         return self._current().evaluate(method, target, headers, peer, body, now)
 
+    def evaluate_wsgi(self, environ: dict[str, Any], body: Body | None = None, now: str | float | None = None) -> Verdict:
+        """Decides one WSGI request (a PEP 3333 ``environ``, or Django's ``request.META``):
+        method, raw target, headers and peer are read from it in one pass by the native module,
+        the same as :meth:`evaluate` with the target and headers the middleware would build."""
+        return self._current().evaluate_wsgi(environ, body, now)
+
     def write_refusal(self, headers: HeaderPairs | None = None) -> Verdict | None:
         """The lockdown refusal (page, status, headers) for a write found after the request was
         decided, such as a database write refused inside an allowed request. ``headers`` (the

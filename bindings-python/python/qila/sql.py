@@ -108,6 +108,17 @@ def request_scope() -> Iterator[RequestScope]:
         _scope.reset(token)
 
 
+def enter_request() -> tuple[RequestScope, contextvars.Token[RequestScope | None]]:
+    """:func:`request_scope` without the context manager, for the middleware's hot path:
+    returns the scope and the token to give to :func:`exit_request`."""
+    scope = RequestScope()
+    return scope, _scope.set(scope)
+
+
+def exit_request(token: contextvars.Token[RequestScope | None]) -> None:
+    _scope.reset(token)
+
+
 class DatabaseGuard:
     """Refuses database writes while ``policy`` is in lockdown (mode ``read-only``)."""
 

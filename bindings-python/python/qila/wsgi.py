@@ -17,7 +17,7 @@ from typing import Any
 
 from . import sql as _sql
 from ._errors import WriteRefused
-from ._http import buffer_wsgi_body, log_refusal, log_write_refused, status_line, wsgi_headers, wsgi_target
+from ._http import buffer_wsgi_body, log_refusal, log_write_refused, status_line, wsgi_headers
 from ._native import Verdict
 from ._policy import Policy
 
@@ -46,18 +46,12 @@ class LockdownMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         policy = self.policy
-        headers = wsgi_headers(environ)
         body = buffer_wsgi_body(environ, policy.max_body_bytes)
-        verdict = policy.evaluate(
-            environ.get("REQUEST_METHOD", "GET"),
-            wsgi_target(environ),
-            headers,
-            environ.get("REMOTE_ADDR") or None,
-            body,
-        )
-        log_refusal(verdict)
-        if verdict.blocked:
-            return _answer(verdict, start_response)
+        verdict = policy.evaluate_wsgi(environ, body)
+        if verdict.audit_json is not None:
+            log_refusal(verdict)
+            if verdict.blocked:
+                return _answer(verdict, start_response)
         extra = verdict.headers
         started = False
 
@@ -74,13 +68,13 @@ class LockdownMiddleware:
             try:
                 result = self.app(environ, start)
             except WriteRefused as e:
-                refusal = policy.write_refusal(headers)
+                refusal = policy.write_refusal(wsgi_headers(environ))
                 if started or refusal is None:
                     raise
                 log_write_refused(refusal, verdict, e.sql)
                 return _answer(refusal, start_response, sys.exc_info())
             if scope.refused is not None and not started:
-                refusal = policy.write_refusal(headers)
+                refusal = policy.write_refusal(wsgi_headers(environ))
                 if refusal is not None:
                     close = getattr(result, "close", None)
                     if close is not None:

@@ -191,13 +191,30 @@ const WORDLIKE: &[&str] = &[
     "xxd",
 ];
 
+/// The bytes that can start a separator or an expansion.
+static META: [bool; 256] = {
+    let mut t = [false; 256];
+    let meta = b";|&\n\r`$%{\\";
+    let mut i = 0;
+    while i < meta.len() {
+        t[meta[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Scans one decoded value.
 pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    let has_meta = memchr::memchr3(b';', b'|', b'&', b).is_some()
-        || memchr::memchr3(b'\n', b'\r', b'`', b).is_some()
-        || memchr::memchr3(b'$', b'%', b'{', b).is_some()
-        || memchr::memchr(b'\\', b).is_some();
+    // Short values in one pass over a byte table; long ones with `memchr`, which skips ahead.
+    let has_meta = if b.len() <= 64 {
+        b.iter().any(|&c| META[usize::from(c)])
+    } else {
+        memchr::memchr3(b';', b'|', b'&', b).is_some()
+            || memchr::memchr3(b'\n', b'\r', b'`', b).is_some()
+            || memchr::memchr3(b'$', b'%', b'{', b).is_some()
+            || memchr::memchr(b'\\', b).is_some()
+    };
     if let Some(h) = keyword(value) {
         return Some(h);
     }

@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 
 from .. import sql as _sql
 from .._errors import WriteRefused
-from .._http import ReplayStream, content_length, log_refusal, log_write_refused, read_prefix, wsgi_headers, wsgi_target
+from .._http import ReplayStream, content_length, log_refusal, log_write_refused, read_prefix, wsgi_headers
 from .._native import Verdict
 from .._policy import Policy
 
@@ -83,14 +83,14 @@ def _response(verdict: Verdict) -> HttpResponse:
     return response
 
 
-def _body(request: HttpRequest, limit: int) -> bytes | None:
-    """The first ``limit`` bytes of the body, read without consuming it: the request's stream
-    is replaced by one that gives them back first, so ``request.body``, ``request.POST`` and
-    ``request.FILES`` are unchanged."""
-    meta = request.META
-    length = content_length(meta.get("CONTENT_LENGTH"))
+def _body(request: HttpRequest, policy: Policy) -> bytes | None:
+    """The first ``max_body_bytes + 1`` bytes of the body, read without consuming it: the
+    request's stream is replaced by one that gives them back first, so ``request.body``,
+    ``request.POST`` and ``request.FILES`` are unchanged."""
+    length = content_length(request.META.get("CONTENT_LENGTH"))
     if not length:
         return None
+    limit = policy.max_body_bytes + 1
     stream = getattr(request, "_stream", None)
     if stream is None:  # not a WSGI/ASGI request object: use Django's own buffering
         return request.body[:limit]
@@ -106,24 +106,23 @@ class LockdownMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        rt = runtime()
-        policy = rt.policy
+        policy = runtime().policy
         meta = request.META
-        headers = wsgi_headers(meta)
-        body = _body(request, policy.max_body_bytes + 1)
-        verdict = policy.evaluate(
-            meta.get("REQUEST_METHOD", "GET"), wsgi_target(meta), headers, meta.get("REMOTE_ADDR") or None, body
-        )
-        log_refusal(verdict)
-        if verdict.blocked:
-            return _response(verdict)
+        verdict = policy.evaluate_wsgi(meta, _body(request, policy))
+        if verdict.audit_json is not None:
+            log_refusal(verdict)
+            if verdict.blocked:
+                return _response(verdict)
         request.qila_verdict = verdict  # type: ignore[attr-defined]
-        with _sql.request_scope() as scope:
+        scope, token = _sql.enter_request()
+        try:
             response: HttpResponse = self.get_response(request)
+        finally:
+            _sql.exit_request(token)
         if scope.refused is not None and not getattr(request, "_qila_refused", False):
             # A database write was refused somewhere in the request (in the view, or in a
             # middleware whose exception Django already turned into an error page).
-            refusal = policy.write_refusal(headers)
+            refusal = policy.write_refusal(wsgi_headers(meta))
             if refusal is not None:
                 log_write_refused(refusal, verdict, scope.refused.sql)
                 return _response(refusal)
