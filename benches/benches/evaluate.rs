@@ -41,7 +41,9 @@ fn evaluate(c: &mut Criterion) {
 
     let lockdown_only = Policy::from_toml("[screening]\nenabled = false").unwrap();
     g.bench_function("benign GET, lockdown rules only (screening off)", |b| {
-        let req = Request::new("GET", "/page?x=1").headers(&BROWSER).peer([203, 0, 113, 9].into());
+        let req = Request::new("GET", "/page?x=1")
+            .headers(&BROWSER)
+            .peer([203, 0, 113, 9].into());
         b.iter(|| {
             let v = lockdown_only.evaluate_at(black_box(&req), now);
             black_box((v.action(), v.status()));

@@ -6,7 +6,7 @@ use crate::client_ip;
 use crate::path::{self, PathFlags};
 use crate::policy::{Mode, OnLimit, OnMalformed, Policy};
 use crate::request::Request;
-use crate::response::{choose_format, BodyFormat};
+use crate::response::{BodyFormat, choose_format};
 use crate::screen::{self, Screening};
 use crate::time::Timestamp;
 use crate::verdict::{Action, AllowedBy, Reason, Verdict};
