@@ -40,6 +40,9 @@ def bench_evaluate() -> None:
         "evaluate: GET /page?x=1, ten browser headers": lambda: policy.evaluate("GET", "/page?x=1", BROWSER_HEADERS, "203.0.113.9"),
         "evaluate: POST /contact, refused": lambda: policy.evaluate("POST", "/contact", BROWSER_HEADERS, "203.0.113.9", b"name=Ayesha&message=hello"),
     }
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/page", "QUERY_STRING": "x=1", "SCRIPT_NAME": "", "REMOTE_ADDR": "203.0.113.9"}
+    environ.update(("HTTP_" + n.upper().replace("-", "_"), v) for n, v in BROWSER_HEADERS)
+    cases["evaluate_wsgi: the same GET as a WSGI environ"] = lambda: policy.evaluate_wsgi(environ)
     for name, fn in cases.items():
         print(f"{name:55s} {per_call(fn, 20_000) * 1e6:8.2f} µs")
 
