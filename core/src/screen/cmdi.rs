@@ -452,9 +452,14 @@ fn words_around(b: &[u8], at: usize, end: usize) -> usize {
 
 fn lookup(word: &[u8]) -> Option<bool> {
     // Both lists, sorted once, searched by halving: a few comparisons instead of a walk over
-    // some 160 names for every word read.
-    static SORTED: OnceLock<Vec<(&'static [u8], bool)>> = OnceLock::new();
-    let sorted = SORTED.get_or_init(|| {
+    // some 160 names for every word read. Before that, a bit per length and first byte (modulo
+    // 64) turns most words away without a comparison.
+    struct Names {
+        sorted: Vec<(&'static [u8], bool)>,
+        first: [u64; 41],
+    }
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
         // `DISTINCT` first, so a name in both lists keeps `true`, as the walk did.
         let mut v: Vec<(&'static [u8], bool)> = DISTINCT
             .iter()
@@ -463,10 +468,25 @@ fn lookup(word: &[u8]) -> Option<bool> {
             .collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v.dedup_by(|later, earlier| later.0 == earlier.0);
-        v
+        let mut first = [0u64; 41];
+        for (w, _) in &v {
+            if let (Some(slot), Some(&c)) = (first.get_mut(w.len()), w.first()) {
+                *slot |= 1 << (c & 63);
+            }
+        }
+        Names { sorted: v, first }
     });
-    let at = sorted.binary_search_by(|(w, _)| w.cmp(&word)).ok()?;
-    sorted.get(at).map(|&(_, distinct)| distinct)
+    let &c = word.first()?;
+    // Longer names than a slot holds are looked up the long way.
+    if names
+        .first
+        .get(word.len())
+        .is_some_and(|bits| bits & (1 << (c & 63)) == 0)
+    {
+        return None;
+    }
+    let at = names.sorted.binary_search_by(|(w, _)| w.cmp(&word)).ok()?;
+    names.sorted.get(at).map(|&(_, distinct)| distinct)
 }
 
 /// True when the text after a command reads like shell rather than a sentence.

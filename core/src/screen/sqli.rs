@@ -145,6 +145,43 @@ fn scan_bytes_full(b: &[u8]) -> Option<Hit> {
     best
 }
 
+/// The words [`words_only_suspect`] looks for.
+const SUSPECT: [&[u8]; 20] = [
+    b"union",
+    b"or",
+    b"and",
+    b"xor",
+    b"order",
+    b"group",
+    b"having",
+    b"waitfor",
+    b"select",
+    b"procedure",
+    b"into",
+    b"exec",
+    b"execute",
+    b"shutdown",
+    b"where",
+    b"limit",
+    b"div",
+    b"like",
+    b"rlike",
+    b"regexp",
+];
+
+/// For each length, a bit per first letter of the words of [`SUSPECT`]: most words of a value
+/// are turned away by one look-up.
+const SUSPECT_FIRST: [u32; 10] = {
+    let mut t = [0u32; 10];
+    let mut i = 0;
+    while i < SUSPECT.len() {
+        let w = SUSPECT[i];
+        t[w.len()] |= 1 << (w[0] - b'a');
+        i += 1;
+    }
+    t
+};
+
 /// For a value of letters, digits and spaces only: does it hold a word the rules could use?
 fn words_only_suspect(b: &[u8]) -> bool {
     let mut i = 0;
@@ -155,34 +192,15 @@ fn words_only_suspect(b: &[u8]) -> bool {
                 i += 1;
             }
             let w = &b[s..i];
-            if w.len() >= 2 && w.len() <= 9 {
+            if w.len() >= 2
+                && w.len() <= 9
+                && SUSPECT_FIRST[w.len()] & (1 << (w[0].to_ascii_lowercase() - b'a')) != 0
+            {
                 let mut buf = [0u8; 9];
                 for (d, c) in buf.iter_mut().zip(w) {
                     *d = c.to_ascii_lowercase();
                 }
-                if matches!(
-                    &buf[..w.len()],
-                    b"union"
-                        | b"or"
-                        | b"and"
-                        | b"xor"
-                        | b"order"
-                        | b"group"
-                        | b"having"
-                        | b"waitfor"
-                        | b"select"
-                        | b"procedure"
-                        | b"into"
-                        | b"exec"
-                        | b"execute"
-                        | b"shutdown"
-                        | b"where"
-                        | b"limit"
-                        | b"div"
-                        | b"like"
-                        | b"rlike"
-                        | b"regexp"
-                ) {
+                if SUSPECT.contains(&&buf[..w.len()]) {
                     return true;
                 }
             }

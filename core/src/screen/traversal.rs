@@ -77,7 +77,7 @@ fn has_trigger(b: &[u8]) -> bool {
     memchr::memchr3(b'.', b'/', b'\\', b).is_some()
         || memchr::memchr3(b'%', b':', 0xE2, b).is_some()
         || memchr::memchr(0xEF, b).is_some()
-        || memchr::memmem::find(b, b"0x").is_some()
+        || has_pair(b, *b"0x")
 }
 
 fn hit(level: u8, rule: &'static str, at: usize, len: usize, value: &str) -> Option<Hit> {
@@ -183,7 +183,8 @@ fn wrapper(value: &str) -> Option<Hit> {
 /// defeats filters which remove `../` once.
 fn dot_runs(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    let first = memchr::memmem::find(b, b"...")?;
+    let first = memchr::memchr_iter(b'.', b)
+        .find(|&i| b.get(i + 1) == Some(&b'.') && b.get(i + 2) == Some(&b'.'))?;
     let mut count = 0;
     let mut i = first;
     let mut first_hit = None;
@@ -219,23 +220,33 @@ fn climb_and_target(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
     // Nothing to decode and nothing that climbs or folds: the value is its own normalised form,
     // so only a sensitive target can be in it. This keeps URLs, user agents and prose cheap.
-    let plain = !b
+    let simple = !b
         .iter()
         .any(|&c| matches!(c, b'%' | b'\\' | 0 | 0xC0 | 0xC1 | 0xE2 | 0xEF))
-        && memchr::memmem::find(b, b"..").is_none()
-        && memchr::memmem::find(b, b"0x").is_none()
-        && memchr::memmem::find(b, b"//").is_none()
-        && memchr::memmem::find(b, b"./").is_none();
-    if plain {
-        let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
-        return find_target(b, no_space)
-            .and_then(|(level, _)| hit(level, "sensitive-file", 0, value.len(), value));
+        && !has_pair(b, *b"..")
+        && !has_pair(b, *b"0x")
+        && !has_pair(b, *b"./");
+    if simple {
+        if !has_pair(b, *b"//") {
+            let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
+            return find_target(b, no_space)
+                .and_then(|(level, _)| hit(level, "sensitive-file", 0, value.len(), value));
+        }
+        if only_empty_segments(b) && !may_target(b) && !may_target(&lead_slash(b)) {
+            return None;
+        }
     }
+    normalized_climb_and_target(value)
+}
+
+/// [`climb_and_target`] the long way: the value normalised below [`PREFIX`].
+fn normalized_climb_and_target(value: &str) -> Option<Hit> {
+    let b = value.as_bytes();
     let mut joined = String::with_capacity(PREFIX.len() + value.len());
     joined.push_str(PREFIX);
     // Literal hex notation (`0x2e0x2e0x2f`) is read by nothing, but lists of evasions use it;
     // spell it as the escape it stands for, so it decodes with the rest.
-    if memchr::memmem::find(b, b"0x").is_some() {
+    if has_pair(b, *b"0x") {
         push_hex_literals(&mut joined, value);
     } else {
         joined.push_str(value);
@@ -295,6 +306,29 @@ fn climb_and_target(value: &str) -> Option<Hit> {
         return hit(level, "sensitive-file", 0, value.len(), value);
     }
     None
+}
+
+/// For a value with nothing to decode, no `..` and no `./`: whether normalising it can only
+/// merge runs of `/` (no `;` parameter, no segment ending in a space or a dot), and no anchor of
+/// [`may_target`] has a `/` inside that a merged run could complete (only `.git/config` has).
+/// Then the normalised form holds an anchor only where the value does, so when [`may_target`]
+/// clears the value, it clears the normalised form too, and nothing climbs.
+fn only_empty_segments(b: &[u8]) -> bool {
+    memchr::memchr(b';', b).is_none()
+        && memchr::memmem::find(b, b" /").is_none()
+        && !matches!(b.last(), Some(b'.' | b' '))
+        && !memchr::memmem::find_iter(b, b"//").any(|p| ends_with_ci(b, p, "git"))
+}
+
+/// The start of `b` behind the `/` that normalisation puts before it (so `usr//x` names
+/// `/usr/`), long enough for any anchor and the byte after it.
+fn lead_slash(b: &[u8]) -> [u8; ANCHOR_MAX + 2] {
+    let mut lead = [b'a'; ANCHOR_MAX + 2];
+    lead[0] = b'/';
+    for (d, c) in lead[1..].iter_mut().zip(b) {
+        *d = *c;
+    }
+    lead
 }
 
 /// Copies `value` into `out`, turning `0x2e`, `0x2f` and `0x5c` into `%2e`, `%2f` and `%5c`.
@@ -402,8 +436,164 @@ const ANCHORS: &[(&str, After)] = &[
     ("sysprep.inf", After::Any),
 ];
 
+/// The longest literal in [`ANCHORS`].
+const ANCHOR_MAX: usize = 22;
+
+/// Byte classes of the [`may_target`] scan.
+const LETTER: u8 = 0;
+/// A byte that can follow an anchor that needs junk or a word end after it.
+const STOP: u8 = 1;
+/// A byte that every anchor of kind [`After::Any`] or [`After::Drive`] holds one of.
+const SEP: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut t = [STOP; 256];
+    let mut c = 0;
+    while c < 256 {
+        if (c as u8).is_ascii_alphabetic() {
+            t[c] = LETTER;
+        }
+        c += 1;
+    }
+    t[b'/' as usize] = SEP;
+    t[b'.' as usize] = SEP;
+    t[b'_' as usize] = SEP;
+    t[b':' as usize] = SEP;
+    t
+};
+
+/// The last bytes (lower case) of the anchors that need junk or a word end after them, which
+/// [`may_target`] checks by suffix instead of with the automaton.
+static SUFFIX_END: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < SUFFIX_ANCHORS.len() {
+        let a = SUFFIX_ANCHORS[i].0.as_bytes();
+        let last = a[a.len() - 1];
+        t[last.to_ascii_lowercase() as usize] = true;
+        t[last.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// `\s` as the regexes read it without Unicode.
+fn space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// Whether an anchor of kind `after` that ends at `end` and starts at `start` stands where it
+/// must.
+fn anchor_fits(b: &[u8], start: usize, end: usize, after: After) -> bool {
+    let next = b.get(end).copied();
+    match after {
+        After::Any => true,
+        After::Junk => next.is_some_and(|c| !c.is_ascii_alphabetic() && !space(c)),
+        After::WordEnd => next.is_none_or(|c| !c.is_ascii_alphanumeric() && c != b'_'),
+        After::Drive => {
+            (start >= 1 && matches!(b[start - 1], b'c' | b'C' | b'd' | b'D'))
+                || (start >= 2 && b[start - 2] == b'/' && b[start - 1].is_ascii_alphabetic())
+        }
+    }
+}
+
+/// The anchors of [`ANCHORS`] that need junk or a word end after them.
+const SUFFIX_ANCHORS: [(&str, After); 8] = [
+    ("etc", After::Junk),
+    ("ini", After::WordEnd),
+    ("windows", After::Junk),
+    ("winnt", After::Junk),
+    ("system32", After::Junk),
+    ("proc", After::Junk),
+    ("web-inf", After::Junk),
+    ("inetpub", After::Junk),
+];
+
+/// Which of the separators `/`, `.`, `_` a byte is (`:` is only in `:/`, checked alone).
+const fn sep_index(c: u8) -> usize {
+    match c {
+        b'/' => 0,
+        b'.' => 1,
+        _ => 2,
+    }
+}
+
+/// Pairs of a separator and the byte after it (either case) that some anchor other than `:/`
+/// holds, by [`sep_index`].
+static FOLLOW: [[bool; 256]; 3] = pairs(true);
+/// Pairs of a separator that ends an anchor and the byte before it (either case), for the
+/// anchors with no other separator (`convert.`): the others are found by their first one.
+static PRECEDE: [[bool; 256]; 3] = pairs(false);
+
+/// Whether `a[..end]` holds a `/`, `.` or `_`.
+const fn has_sep(a: &[u8], end: usize) -> bool {
+    let mut k = 0;
+    while k < end {
+        if a[k] == b'/' || a[k] == b'.' || a[k] == b'_' {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether `b` holds `pair`: `memchr` for its first byte, without building a searcher as
+/// `memmem` does for every call.
+fn has_pair(b: &[u8], pair: [u8; 2]) -> bool {
+    memchr::memchr_iter(pair[0], b).any(|i| b.get(i + 1) == Some(&pair[1]))
+}
+
+const fn pairs(follow: bool) -> [[bool; 256]; 3] {
+    let mut t = [[false; 256]; 3];
+    let mut i = 0;
+    while i < ANCHORS.len() {
+        let a = ANCHORS[i].0.as_bytes();
+        let drive = matches!(ANCHORS[i].1, After::Drive);
+        let mut k = 0;
+        while k < a.len() && !drive {
+            let c = a[k];
+            if c == b'/' || c == b'.' || c == b'_' {
+                let other = if follow && k + 1 < a.len() {
+                    Some(a[k + 1])
+                } else if !follow && k + 1 == a.len() && k > 0 && !has_sep(a, k) {
+                    Some(a[k - 1])
+                } else {
+                    None
+                };
+                if let Some(o) = other {
+                    t[sep_index(c)][o.to_ascii_lowercase() as usize] = true;
+                    t[sep_index(c)][o.to_ascii_uppercase() as usize] = true;
+                }
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    t
+}
+
+/// Whether `b[..p]` ends with `a`, ignoring ASCII case.
+fn ends_with_ci(b: &[u8], p: usize, a: &str) -> bool {
+    let a = a.as_bytes();
+    p >= a.len()
+        && b[p - 1].eq_ignore_ascii_case(&a[a.len() - 1])
+        && b[p - a.len()..p].eq_ignore_ascii_case(a)
+}
+
+/// Whether an anchor that needs junk or a word end after it ends right before `p`.
+fn suffix_anchor(b: &[u8], p: usize) -> bool {
+    SUFFIX_ANCHORS
+        .iter()
+        .any(|&(a, after)| ends_with_ci(b, p, a) && anchor_fits(b, p - a.len(), p, after))
+}
+
 /// The exact prefilter of [`find_target`]: false only when neither regex can match, because
 /// no literal that an alternative requires stands where it must.
+///
+/// Anchors that need junk or a word end after them are letters (and `-`) only, so they are
+/// checked by suffix where a letter run ends; every other anchor holds a `/`, `.`, `_` or `:`,
+/// so the automaton runs only on the windows around those bytes. Prose is one table look-up a
+/// byte.
 fn may_target(b: &[u8]) -> bool {
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     let Some(ac) = AC
@@ -418,21 +608,57 @@ fn may_target(b: &[u8]) -> bool {
     else {
         return true;
     };
-    // `\s` as the regexes read it without Unicode.
-    let space = |c: u8| matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
-    ac.find_overlapping_iter(b).any(|m| {
-        let next = b.get(m.end()).copied();
-        match ANCHORS[m.pattern().as_usize()].1 {
-            After::Any => true,
-            After::Junk => next.is_some_and(|c| !c.is_ascii_alphabetic() && !space(c)),
-            After::WordEnd => next.is_none_or(|c| !c.is_ascii_alphanumeric() && c != b'_'),
-            After::Drive => {
-                let s = m.start();
-                (s >= 1 && matches!(b[s - 1], b'c' | b'C' | b'd' | b'D'))
-                    || (s >= 2 && b[s - 2] == b'/' && b[s - 1].is_ascii_alphabetic())
-            }
+    let in_window = |start: usize, end: usize| {
+        ac.find_overlapping_iter(&b[start..end]).any(|m| {
+            let (s, e) = (start + m.start(), start + m.end());
+            anchor_fits(b, s, e, ANCHORS[m.pattern().as_usize()].1)
+        })
+    };
+    // The merged window around separators still to be searched.
+    let mut window: Option<(usize, usize)> = None;
+    for (p, &c) in b.iter().enumerate() {
+        let class = CLASS[c as usize];
+        if class == LETTER {
+            continue;
         }
-    })
+        if p > 0 && SUFFIX_END[b[p - 1] as usize] && suffix_anchor(b, p) {
+            return true;
+        }
+        if class == SEP {
+            // `:/` is the only anchor with a `:`; the others are searched only where the
+            // separator and a neighbour are a pair that some anchor holds.
+            if c == b':' {
+                if b.get(p + 1) == Some(&b'/') && anchor_fits(b, p, p + 2, After::Drive) {
+                    return true;
+                }
+                continue;
+            }
+            let k = sep_index(c);
+            let follow = b.get(p + 1).is_some_and(|&n| FOLLOW[k][n as usize]);
+            let precede = p > 0 && PRECEDE[k][b[p - 1] as usize];
+            if !follow && !precede {
+                continue;
+            }
+            let start = p.saturating_sub(ANCHOR_MAX - 1);
+            let end = (p + ANCHOR_MAX).min(b.len());
+            window = match window {
+                Some((s, e)) if start <= e => Some((s, end.max(e))),
+                Some((s, e)) => {
+                    if in_window(s, e) {
+                        return true;
+                    }
+                    Some((start, end))
+                }
+                None => Some((start, end)),
+            };
+        }
+    }
+    if let Some((s, e)) = window {
+        if in_window(s, e) {
+            return true;
+        }
+    }
+    !b.is_empty() && SUFFIX_END[b[b.len() - 1] as usize] && suffix_anchor(b, b.len())
 }
 
 /// Files and directories that only an attacker asks a form for. Returns the level and where.
@@ -662,5 +888,144 @@ mod tests {
             "{unit:?}: {ts:?} then {tl:?}"
         );
         assert!(tl < Duration::from_secs(5), "{unit:?}: {tl:?}");
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    /// The gate before this file had a byte-class scan: the automaton over the whole value.
+    fn may_target_reference(b: &[u8]) -> bool {
+        static AC: OnceLock<AhoCorasick> = OnceLock::new();
+        let ac = AC.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(ANCHORS.iter().map(|a| a.0))
+                .unwrap()
+        });
+        ac.find_overlapping_iter(b)
+            .any(|m| anchor_fits(b, m.start(), m.end(), ANCHORS[m.pattern().as_usize()].1))
+    }
+
+    /// Values built from pieces of anchors, separators and junk, deterministic.
+    fn samples() -> Vec<String> {
+        let pieces: Vec<&str> = ANCHORS
+            .iter()
+            .map(|a| a.0)
+            .chain([
+                "", " ", "/", "//", ".", "_", ":", "-", "c", "D", "x", "1", "2", "\t", ";", "é",
+                "https://", "ETC", "Ini", "a", "..", "git", "config", "passwd", "usr", "local",
+                "apache", "conf", "://", "c:", "win", "system", "boot", "? ", "=", "&",
+            ])
+            .collect();
+        let mut out = Vec::new();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut v = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 1 + (x % 7) as usize;
+            for k in 0..n {
+                let r = x.rotate_left(9 * k as u32);
+                v.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            out.push(v);
+        }
+        out
+    }
+
+    #[test]
+    fn suffix_and_dot_anchors_are_those_of_the_table() {
+        let suffix: Vec<&str> = ANCHORS
+            .iter()
+            .filter(|a| matches!(a.1, After::Junk | After::WordEnd))
+            .map(|a| a.0)
+            .collect();
+        assert_eq!(suffix, SUFFIX_ANCHORS.map(|a| a.0).to_vec());
+        for (a, after) in ANCHORS {
+            let bytes = a.as_bytes();
+            assert!(a.len() <= ANCHOR_MAX, "{a}");
+            if matches!(after, After::Junk | After::WordEnd) {
+                assert!(
+                    bytes
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || *c == b'-'),
+                    "{a}"
+                );
+                continue;
+            }
+            assert!(bytes.iter().any(|&c| CLASS[c as usize] == SEP), "{a}");
+            if bytes.contains(&b':') {
+                assert_eq!(*a, ":/");
+            }
+            for (i, &c) in bytes.iter().enumerate() {
+                // Only `.git/config` has a `/` inside that merging `//` could complete.
+                if c == b'/' && i > 0 && i + 1 < bytes.len() {
+                    assert_eq!(*a, ".git/config");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gate_agrees_with_the_whole_automaton() {
+        for v in samples() {
+            let b = v.as_bytes();
+            assert_eq!(may_target(b), may_target_reference(b), "{v:?}");
+        }
+        let prose = "The citizen facilitation centre is open from nine to five, etc. ".repeat(50);
+        assert_eq!(
+            may_target(prose.as_bytes()),
+            may_target_reference(prose.as_bytes())
+        );
+    }
+
+    /// Values with `//` but nothing to decode (no `..`, `%`, `\`, NUL, `C0`, `C1`, `E2`, `EF`)
+    /// get the same answer without normalisation as with it.
+    #[test]
+    fn double_slash_values_need_no_normalisation() {
+        let mut skipped = 0;
+        let mut values = samples();
+        values.extend(
+            [
+                "https://portal.gov.example/services/search?q=passport+renewal&page=2",
+                "https://x//usr//local/apache/conf/",
+                "see https://a//usr//local/apache/conf/ now",
+                "c://windows",
+                "http://h/.git//config",
+                "http://h/etc //passwd",
+                "usr//2",
+                "h://etc",
+                "c://x",
+                "http://h/a;b//etc",
+                "//etc/passwd",
+                "http://x/win.ini.",
+                "file:///etc/passwd",
+                "https://example.gov.pk//a//b",
+            ]
+            .map(str::to_owned),
+        );
+        for v in values {
+            let b = v.as_bytes();
+            let plain = !b
+                .iter()
+                .any(|&c| matches!(c, b'%' | b'\\' | 0 | 0xC0 | 0xC1 | 0xE2 | 0xEF))
+                && !has_pair(b, *b"..");
+            if !plain || !has_pair(b, *b"//") {
+                continue;
+            }
+            if only_empty_segments(b) && !may_target(b) && !may_target(&lead_slash(b)) {
+                skipped += 1;
+            }
+            assert_eq!(
+                climb_and_target(&v),
+                normalized_climb_and_target(&v),
+                "{v:?}"
+            );
+        }
+        assert!(skipped > 100, "{skipped}");
     }
 }

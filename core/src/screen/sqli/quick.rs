@@ -102,8 +102,32 @@ fn calls(b: &[u8]) -> bool {
     })
 }
 
+/// The cheap first test of [`catalogs`]: every catalogue name either holds `sys` or has a `_`
+/// or `.` between one of these pairs of letters (`n_s` of `information_schema`, `r..` of
+/// `master..`), so a value with neither holds none.
+fn may_hold_catalog(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).map_or(0, u8::to_ascii_lowercase);
+    memchr::memchr2_iter(b'_', b'.', b).any(|i| {
+        i > 0
+            && matches!(
+                (at(i - 1), at(i + 1)),
+                (b'n', b's')
+                    | (b's', b'o' | b't')
+                    | (b'p', b'c' | b'e' | b'o')
+                    | (b'g', b'c' | b's')
+                    | (b'l', b'u' | b't')
+                    | (b'e', b'm')
+                    | (b'r', b'.')
+            )
+    }) || memchr::memchr2_iter(b'y', b'Y', b)
+        .any(|i| i > 0 && at(i - 1) == b's' && at(i + 1) == b's')
+}
+
 /// Catalogue names (`information_schema`, `sys.objects`) in any run of word bytes and dots.
 fn catalogs(b: &[u8]) -> bool {
+    if !may_hold_catalog(b) {
+        return false;
+    }
     let mut done = 0;
     for i in memchr::memchr2_iter(b'_', b'.', b) {
         if i < done {
@@ -211,8 +235,10 @@ fn strong_long(b: &[u8]) -> bool {
     else {
         return true;
     };
-    // A whole word (`exec` also as the start of `execute`); anything else is prose.
-    ac.find_overlapping_iter(b).any(|m| {
+    // A whole word (`exec` also as the start of `execute`); anything else is prose. No name is
+    // inside or a prefix of another, and a match that overlaps another has a letter on one side,
+    // so the plain search, which can use a prefilter, misses no whole word.
+    ac.find_iter(b).any(|m| {
         let before = m.start().checked_sub(1).map(|i| b[i]);
         let after = &b[m.end()..];
         !before.is_some_and(|c| c.is_ascii_alphabetic())
@@ -324,5 +350,51 @@ fn closing_quote(b: &[u8], q: u8) -> Option<usize> {
             continue;
         }
         return Some(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_names_pass_the_first_test() {
+        for name in [
+            "information_schema",
+            "sysobjects",
+            "syscolumns",
+            "sysservers",
+            "sysdatabases",
+            "sys.objects",
+            "sys.tables",
+            "xp_cmdshell",
+            "sp_executesql",
+            "sp_oacreate",
+            "sp_configure",
+            "pg_catalog",
+            "pg_shadow",
+            "mysql.user",
+            "sqlite_master",
+            "all_tables",
+            "master..x",
+        ] {
+            for v in [
+                name.to_owned(),
+                name.to_ascii_uppercase(),
+                format!("x.{name}_y"),
+            ] {
+                assert!(may_hold_catalog(v.as_bytes()), "{v}");
+                if v.contains(['_', '.']) && v.len() >= 9 {
+                    assert!(catalogs(v.as_bytes()), "{v}");
+                }
+            }
+        }
+        for v in [
+            "ayesha.khan@example.pk",
+            "https://portal.gov.example/a_b",
+            "a.b_c",
+        ] {
+            assert!(!may_hold_catalog(v.as_bytes()), "{v}");
+        }
     }
 }
