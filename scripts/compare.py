@@ -11,7 +11,8 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GROUP = os.path.join(ROOT, "target", "criterion", "sqli vs libinjection")
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+GROUP = os.path.join(TARGET, "criterion", "sqli vs libinjection")
 
 
 def median_ns(path):
