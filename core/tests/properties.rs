@@ -80,7 +80,7 @@ proptest! {
     fn evaluate_never_panics_and_fails_closed(
         method in prop::sample::select(vec!["GET", "POST", "PUT", "get", "PROPFIND", "G T", ""]),
         target in tricky_text(),
-        ct in prop::sample::select(vec!["application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=b", "multipart/form-data", "application/graphql", "text/plain", ""]),
+        ct in prop::sample::select(vec!["application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=b", "multipart/form-data", "application/graphql", "text/plain", "", "application/\u{fc}\u{fc}+json", "\u{fffd}\u{fffd}"]),
         body in tricky_text(),
         xff in tricky_text(),
     ) {

@@ -192,7 +192,7 @@ const WORDLIKE: &[&str] = &[
 ];
 
 /// The bytes that can start a separator or an expansion.
-static META: [bool; 256] = {
+pub(super) const META: [bool; 256] = {
     let mut t = [false; 256];
     let meta = b";|&\n\r`$%{\\";
     let mut i = 0;
@@ -450,13 +450,21 @@ fn words_around(b: &[u8], at: usize, end: usize) -> usize {
     count(&b[at.saturating_sub(64)..at]) + count(&b[end..b.len().min(end + 64)])
 }
 
+/// Where [`lookup`]'s filter keeps a word: a bit out of 4096 for its length, first and last
+/// byte together.
+fn filter_key(word: &[u8]) -> Option<usize> {
+    let (&a, &z) = (word.first()?, word.last()?);
+    let k = (usize::from(a & 63) << 6 | usize::from(z & 63)) ^ word.len().wrapping_mul(613);
+    Some(k % 4096)
+}
+
 fn lookup(word: &[u8]) -> Option<bool> {
     // Both lists, sorted once, searched by halving: a few comparisons instead of a walk over
-    // some 160 names for every word read. Before that, a bit per length and first byte (modulo
-    // 64) turns most words away without a comparison.
+    // some 160 names for every word read. Before that, a bit for the length, first and last
+    // byte together turns most words away without a comparison.
     struct Names {
         sorted: Vec<(&'static [u8], bool)>,
-        first: [u64; 41],
+        seen: [u64; 64],
     }
     static NAMES: OnceLock<Names> = OnceLock::new();
     let names = NAMES.get_or_init(|| {
@@ -468,21 +476,16 @@ fn lookup(word: &[u8]) -> Option<bool> {
             .collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v.dedup_by(|later, earlier| later.0 == earlier.0);
-        let mut first = [0u64; 41];
+        let mut seen = [0u64; 64];
         for (w, _) in &v {
-            if let (Some(slot), Some(&c)) = (first.get_mut(w.len()), w.first()) {
-                *slot |= 1 << (c & 63);
+            if let Some(k) = filter_key(w) {
+                seen[k / 64] |= 1 << (k % 64);
             }
         }
-        Names { sorted: v, first }
+        Names { sorted: v, seen }
     });
-    let &c = word.first()?;
-    // Longer names than a slot holds are looked up the long way.
-    if names
-        .first
-        .get(word.len())
-        .is_some_and(|bits| bits & (1 << (c & 63)) == 0)
-    {
+    let k = filter_key(word)?;
+    if names.seen[k / 64] & (1 << (k % 64)) == 0 {
         return None;
     }
     let at = names.sorted.binary_search_by(|(w, _)| w.cmp(&word)).ok()?;
@@ -633,7 +636,7 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
 }
 
 /// A value that is a command line by itself: `uname -a`, `ping -c 5 10.0.0.1`, `ls -la /tmp`.
-fn leading_command(value: &str) -> Option<Hit> {
+pub(super) fn leading_command(value: &str) -> Option<Hit> {
     let b = value.trim_ascii().as_bytes();
     let offset = value.len() - value.trim_start().len();
     if b.is_empty() || b.len() > 200 {

@@ -103,7 +103,7 @@ fn decode_again(b: &[u8]) -> Vec<u8> {
 }
 
 /// Bytes that can start anything the rules look at besides words and numbers.
-const SPECIAL: [bool; 256] = {
+pub(super) const SPECIAL: [bool; 256] = {
     let mut t = [false; 256];
     let s = b"'\"`;()#*/=|&<>@,-{}[]!~^+%\\:";
     let mut i = 0;
@@ -126,6 +126,17 @@ fn scan_bytes(b: &[u8]) -> Option<Hit> {
         return None;
     }
     scan_bytes_full(b)
+}
+
+/// [`scan`] for a value without a [`SPECIAL`] byte (the caller has checked): only the words
+/// can make it an injection, and it holds no escape to decode again.
+pub(super) fn scan_plain(value: &str) -> Option<Hit> {
+    let b = value.as_bytes();
+    if words_only_suspect(b) {
+        scan_bytes_full(b)
+    } else {
+        None
+    }
 }
 
 /// [`scan_bytes`] without the prefilters.

@@ -82,7 +82,7 @@ fn scan_full(value: &str) -> Option<Hit> {
 /// Bytes without which no rule can match: tags and break-outs need `<` or `=`, script URLs `:`,
 /// calls `(` or a backtick, templates `{`, and encodings `&`, `%`, `\`, NUL or the first byte of
 /// a fullwidth form.
-static TRIGGER: [bool; 256] = {
+pub(super) const TRIGGER: [bool; 256] = {
     let mut t = [false; 256];
     let set = b"<&%\\:({=`\0";
     let mut i = 0;
