@@ -54,7 +54,15 @@ pub fn percent_decode(input: &[u8], plus_as_space: bool) -> Cow<'_, [u8]> {
 /// Percent-decodes a form or query component (`+` is a space) and returns text: invalid UTF-8
 /// is replaced with U+FFFD, so the caller always gets a string to match against.
 pub fn form_component(input: &str) -> Cow<'_, str> {
-    match percent_decode(input.as_bytes(), true) {
+    let bytes = input.as_bytes();
+    // Without `%`, only `+` can change, and the text stays valid UTF-8: no byte decoder needed.
+    if memchr::memchr(b'%', bytes).is_none() {
+        return match memchr::memchr(b'+', bytes) {
+            None => Cow::Borrowed(input),
+            Some(_) => Cow::Owned(input.replace('+', " ")),
+        };
+    }
+    match percent_decode(bytes, true) {
         Cow::Borrowed(_) => Cow::Borrowed(input),
         Cow::Owned(bytes) => match String::from_utf8(bytes) {
             Ok(s) => Cow::Owned(s),

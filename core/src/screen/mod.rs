@@ -28,6 +28,8 @@ pub struct Hit {
 
 mod clean;
 pub mod json;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use std::borrow::Cow;
 
@@ -173,15 +175,8 @@ fn check_sqli(_: &str, v: &str) -> Option<(CheckName, Hit)> {
 fn check_xss(_: &str, v: &str) -> Option<(CheckName, Hit)> {
     xss::scan(v).map(|h| (CheckName::Xss, h))
 }
-fn check_traversal(_name: &str, v: &str) -> Option<(CheckName, Hit)> {
-    traversal::scan(v).map(|h| {
-        let check = if h.rule.starts_with("rfi") {
-            CheckName::Rfi
-        } else {
-            CheckName::Traversal
-        };
-        (check, h)
-    })
+fn check_traversal(name: &str, v: &str) -> Option<(CheckName, Hit)> {
+    traversal::scan_param(name, v).map(|h| (traversal::check_of(&h), h))
 }
 fn check_cmdi(_: &str, v: &str) -> Option<(CheckName, Hit)> {
     cmdi::scan(v).map(|h| (CheckName::Cmdi, h))
@@ -311,18 +306,6 @@ fn text_of(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// [`form_component`]: a component without `%` only has its `+` turned into spaces, which
-/// needs neither the byte-by-byte decoder nor a second UTF-8 check.
-fn form_text(raw: &str) -> Cow<'_, str> {
-    match memchr::memchr2(b'%', b'+', raw.as_bytes()) {
-        None => Cow::Borrowed(raw),
-        Some(_) if memchr::memchr(b'%', raw.as_bytes()).is_none() => {
-            Cow::Owned(raw.replace('+', " "))
-        }
-        Some(_) => form_component(raw),
-    }
-}
-
 struct Screener<'c> {
     cfg: &'c ScreeningConfig,
     path: &'c str,
@@ -420,8 +403,8 @@ impl Screener<'_> {
         if !self.count() {
             return false;
         }
-        let name = form_text(raw_name);
-        let value = form_text(raw_value);
+        let name = form_component(raw_name);
+        let value = form_component(raw_value);
         self.value(location, "", &name);
         self.value(location, &name, &value);
         true

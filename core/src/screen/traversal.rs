@@ -72,6 +72,15 @@ pub fn scan_param(name: &str, value: &str) -> Option<Hit> {
     stronger(local, remote)
 }
 
+/// Which check a hit of this module belongs to: a PHP stream wrapper or a remote URL in an
+/// include-like parameter is file inclusion (`rfi`), everything else is traversal.
+pub fn check_of(hit: &Hit) -> super::CheckName {
+    match hit.rule {
+        "php-wrapper" | "remote-include" => super::CheckName::Rfi,
+        _ => super::CheckName::Traversal,
+    }
+}
+
 /// The cheap test: could the value hold anything this check looks for?
 fn has_trigger(b: &[u8]) -> bool {
     memchr::memchr3(b'.', b'/', b'\\', b).is_some()
@@ -728,20 +737,27 @@ fn include_like(name: &str) -> bool {
     NAMES
         .iter()
         .any(|w| last.eq_ignore_ascii_case(w) || n.eq_ignore_ascii_case(w))
-        || n.to_ascii_lowercase().ends_with("path")
-        || n.to_ascii_lowercase().ends_with("dir")
+        || ends_with_ignore_case(n, "path")
+        || ends_with_ignore_case(n, "dir")
+}
+
+/// `s` ends with `suffix`, ASCII letters compared without case.
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Remote file inclusion: a remote URL in an include-like parameter, or one shaped like an
 /// inclusion payload anywhere (`http://host/shell.txt?`).
 fn remote_include(name: &str, value: &str) -> Option<Hit> {
     let v = value.trim();
-    let lower_start: String = v.chars().take(8).collect::<String>().to_ascii_lowercase();
-    let scheme_len = if lower_start.starts_with("https://") {
+    let b = v.as_bytes();
+    let starts = |p: &[u8]| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p);
+    let scheme_len = if starts(b"https://") {
         8
-    } else if lower_start.starts_with("http://") || lower_start.starts_with("ftps://") {
+    } else if starts(b"http://") || starts(b"ftps://") {
         7
-    } else if lower_start.starts_with("ftp://") {
+    } else if starts(b"ftp://") {
         6
     } else if v.starts_with("\\\\") && v.len() > 3 {
         // A UNC path (`\\host\share\x.php`) makes Windows PHP fetch over SMB.
@@ -754,27 +770,22 @@ fn remote_include(name: &str, value: &str) -> Option<Hit> {
         return None;
     };
     let rest = &v[scheme_len..];
-    let lower = rest.to_ascii_lowercase();
-    let path_end = lower.find(['?', '#']).unwrap_or(lower.len());
-    let path = &lower[..path_end];
+    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let path = &rest[..path_end];
     let script = [
         ".txt", ".php", ".inc", ".phtml", ".sh", ".pl", ".jpg", ".gif", ".png",
     ]
     .iter()
-    .any(|e| path.ends_with(e));
+    .any(|e| ends_with_ignore_case(path, e));
     let trailing = v.ends_with('?') || v.ends_with("%00") || v.ends_with('\0');
-    let host = lower.split(['/', '?', '#']).next().unwrap_or("");
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let ip_host = host
         .trim_end_matches(|c: char| c.is_ascii_digit() || c == ':')
         .chars()
         .all(|c| c.is_ascii_digit() || c == '.')
         && host.contains('.');
     let level = if include_like(name) {
-        if trailing || script || ip_host || path.ends_with(".txt") {
-            1
-        } else {
-            2
-        }
+        if trailing || script || ip_host { 1 } else { 2 }
     } else if trailing && (script || path.is_empty() || path == "/") {
         // `http://host/shell.txt?` anywhere: the `?` only serves to cut off an appended suffix.
         1
@@ -791,7 +802,7 @@ fn remote_include(name: &str, value: &str) -> Option<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
+    use crate::screen::test_support::assert_linear;
 
     fn level(v: &str) -> Option<u8> {
         scan(v).map(|h| h.level)
@@ -863,31 +874,6 @@ mod tests {
                 unit,
             );
         }
-    }
-
-    /// Best of three runs of `f` on `input`.
-    fn time(f: &dyn Fn(&str), input: &str) -> Duration {
-        (0..3)
-            .map(|_| {
-                let start = Instant::now();
-                f(std::hint::black_box(input));
-                start.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
-    }
-
-    /// Linear, not merely fast on this machine: 8 times the input takes about 8 times as long
-    /// (quadratic would be 64), and a megabyte never takes seconds.
-    fn assert_linear(f: &dyn Fn(&str), unit: &str) {
-        let small = unit.repeat((1 << 17) / unit.len().max(1));
-        let large = unit.repeat((1 << 20) / unit.len().max(1));
-        let (ts, tl) = (time(f, &small), time(f, &large));
-        assert!(
-            tl < ts * 24 + Duration::from_millis(50),
-            "{unit:?}: {ts:?} then {tl:?}"
-        );
-        assert!(tl < Duration::from_secs(5), "{unit:?}: {tl:?}");
     }
 }
 
