@@ -27,6 +27,7 @@ pub struct Hit {
 }
 
 mod clean;
+mod fold;
 pub mod json;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -453,7 +454,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
         .any(|b| b == b'%' || b == b'\\' || b == b'.' || b == b'\'' || b == b'<')
     {
         let decoded = percent_decode(raw_path.as_bytes(), false);
-        let text = String::from_utf8_lossy(&decoded);
+        let text = text_of(&decoded);
         s.value(Location::Path, "", &text);
     }
 
@@ -464,7 +465,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
 
     // Cookies.
     for cookie in headers.get_all("cookie") {
-        let text = String::from_utf8_lossy(cookie);
+        let text = text_of(cookie);
         for part in text.split(';') {
             let part = part.trim();
             if part.is_empty() {
@@ -475,7 +476,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
             }
             let (name, value) = part.split_once('=').unwrap_or(("", part));
             let value = percent_decode(value.as_bytes(), false);
-            let value = String::from_utf8_lossy(&value);
+            let value = text_of(&value);
             s.repeated_value(Location::Cookie, name.trim(), &value);
         }
     }
@@ -490,7 +491,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
             continue;
         }
         let decoded = percent_decode(value, false);
-        let text = String::from_utf8_lossy(&decoded);
+        let text = text_of(&decoded);
         let fp = clean::fingerprint(name, &text);
         if clean::known(fp) {
             continue;
@@ -498,7 +499,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
         let before = s.out.findings.len();
         let mut any = false;
         if is_ua {
-            if let Some(h) = probe::scan_user_agent(&String::from_utf8_lossy(value)) {
+            if let Some(h) = probe::scan_user_agent(&text_of(value)) {
                 any = true;
                 s.hit(CheckName::Scanner, h, Location::Header, name, &text);
             }
@@ -574,18 +575,18 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
             if !s.count() {
                 break;
             }
-            let name = String::from_utf8_lossy(part.name.unwrap_or(b""));
+            let name = text_of(part.name.unwrap_or(b""));
             match part.filename {
                 Some(filename) => {
                     let head = &part.body[..part.body.len().min(UPLOAD_HEAD)];
-                    let fname = String::from_utf8_lossy(filename);
+                    let fname = text_of(filename);
                     if let Some(h) = webshell::scan_upload(filename, part.content_type, head) {
                         s.hit(CheckName::Webshell, h, Location::Multipart, &name, &fname);
                     }
                     s.value(Location::Multipart, &name, &fname);
                 }
                 None => {
-                    let value = String::from_utf8_lossy(part.body);
+                    let value = text_of(part.body);
                     s.value(Location::Multipart, &name, &value);
                 }
             }
@@ -603,7 +604,7 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
 pub const UPLOAD_HEAD: usize = 64 * 1024;
 
 fn whole_body(s: &mut Screener<'_>, body: &[u8]) {
-    let text: Cow<'_, str> = String::from_utf8_lossy(body);
+    let text = text_of(body);
     if s.count() {
         s.value(Location::Body, "", &text);
     }

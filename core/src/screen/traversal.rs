@@ -229,9 +229,9 @@ fn climb_and_target(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
     // Nothing to decode and nothing that climbs or folds: the value is its own normalised form,
     // so only a sensitive target can be in it. This keeps URLs, user agents and prose cheap.
-    let simple = !b
-        .iter()
-        .any(|&c| matches!(c, b'%' | b'\\' | 0 | 0xC0 | 0xC1 | 0xE2 | 0xEF))
+    let simple = memchr::memchr3(b'%', b'\\', 0, b).is_none()
+        && memchr::memchr3(0xC0, 0xC1, 0xE2, b).is_none()
+        && memchr::memchr(0xEF, b).is_none()
         && !has_pair(b, *b"..")
         && !has_pair(b, *b"0x")
         && !has_pair(b, *b"./");
@@ -471,20 +471,27 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// The last bytes (lower case) of the anchors that need junk or a word end after them, which
-/// [`may_target`] checks by suffix instead of with the automaton.
-static SUFFIX_END: [bool; 256] = {
-    let mut t = [false; 256];
+/// The last bytes (either case) of the anchors that need junk or a word end after them, which
+/// [`may_target`] checks by suffix instead of with the automaton: [`END_JUNK`] for those that
+/// need junk (never a space) after them, [`END_WORD`] for those that need a word end.
+static SUFFIX_END: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut i = 0;
     while i < SUFFIX_ANCHORS.len() {
         let a = SUFFIX_ANCHORS[i].0.as_bytes();
         let last = a[a.len() - 1];
-        t[last.to_ascii_lowercase() as usize] = true;
-        t[last.to_ascii_uppercase() as usize] = true;
+        let bit = match SUFFIX_ANCHORS[i].1 {
+            After::WordEnd => END_WORD,
+            _ => END_JUNK,
+        };
+        t[last.to_ascii_lowercase() as usize] |= bit;
+        t[last.to_ascii_uppercase() as usize] |= bit;
         i += 1;
     }
     t
 };
+const END_JUNK: u8 = 1;
+const END_WORD: u8 = 2;
 
 /// `\s` as the regexes read it without Unicode.
 fn space(c: u8) -> bool {
@@ -596,6 +603,33 @@ fn suffix_anchor(b: &[u8], p: usize) -> bool {
         .any(|&(a, after)| ends_with_ci(b, p, a) && anchor_fits(b, p - a.len(), p, after))
 }
 
+/// For `w[1..65]`, the bytes (as bits) that [`may_target`] must visit: a separator, or a byte
+/// that is no letter after the last byte of an anchor that needs junk or a word end after it
+/// (`w[0]` is the byte before the first). Written without tables or branches, so the compiler
+/// turns it into vector compares; `wakes_agrees_with_the_tables` checks it against
+/// [`CLASS`] and [`SUFFIX_END`].
+fn wakes(w: &[u8]) -> u64 {
+    let mut flags = [0u8; 64];
+    for (i, f) in flags.iter_mut().enumerate() {
+        let (prev, c) = (w[i], w[i + 1]);
+        let q = prev | 0x20;
+        let sep = (c == b'/') | (c == b'.') | (c == b'_') | (c == b':');
+        let letter = (c | 0x20).wrapping_sub(b'a') < 26;
+        let sp = (c == b' ') | (c.wrapping_sub(b'\t') < 5);
+        let junk_end =
+            (q == b'c') | (q == b's') | (q == b't') | (q == b'f') | (q == b'b') | (prev == b'2');
+        let word_end = q == b'i';
+        *f = u8::from(sep | (!letter & ((junk_end & !sp) | word_end)));
+    }
+    let mut marks = 0u64;
+    for (k, eight) in flags.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
+        // Gathers the low bit of each byte into the top byte, byte `j` to bit `56 + j`.
+        marks |= (x.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    marks
+}
+
 /// The exact prefilter of [`find_target`]: false only when neither regex can match, because
 /// no literal that an alternative requires stands where it must.
 ///
@@ -625,41 +659,70 @@ fn may_target(b: &[u8]) -> bool {
     };
     // The merged window around separators still to be searched.
     let mut window: Option<(usize, usize)> = None;
-    for (p, &c) in b.iter().enumerate() {
+    // One byte that is not a letter: true when an anchor certainly fits there.
+    let mut visit = |p: usize, c: u8| -> bool {
         let class = CLASS[c as usize];
-        if class == LETTER {
-            continue;
-        }
-        if p > 0 && SUFFIX_END[b[p - 1] as usize] && suffix_anchor(b, p) {
+        // After a space, only an anchor that needs a word end can fit (prose: most words end
+        // before a space, few of them in `ini`).
+        let ends = if space(c) {
+            END_WORD
+        } else {
+            END_JUNK | END_WORD
+        };
+        if p > 0 && SUFFIX_END[b[p - 1] as usize] & ends != 0 && suffix_anchor(b, p) {
             return true;
         }
-        if class == SEP {
-            // `:/` is the only anchor with a `:`; the others are searched only where the
-            // separator and a neighbour are a pair that some anchor holds.
-            if c == b':' {
-                if b.get(p + 1) == Some(&b'/') && anchor_fits(b, p, p + 2, After::Drive) {
+        if class != SEP {
+            return false;
+        }
+        // `:/` is the only anchor with a `:`; the others are searched only where the
+        // separator and a neighbour are a pair that some anchor holds.
+        if c == b':' {
+            return b.get(p + 1) == Some(&b'/') && anchor_fits(b, p, p + 2, After::Drive);
+        }
+        let k = sep_index(c);
+        let follow = b.get(p + 1).is_some_and(|&n| FOLLOW[k][n as usize]);
+        let precede = p > 0 && PRECEDE[k][b[p - 1] as usize];
+        if !follow && !precede {
+            return false;
+        }
+        let start = p.saturating_sub(ANCHOR_MAX - 1);
+        let end = (p + ANCHOR_MAX).min(b.len());
+        window = match window {
+            Some((s, e)) if start <= e => Some((s, end.max(e))),
+            Some((s, e)) => {
+                if in_window(s, e) {
                     return true;
                 }
-                continue;
+                Some((start, end))
             }
-            let k = sep_index(c);
-            let follow = b.get(p + 1).is_some_and(|&n| FOLLOW[k][n as usize]);
-            let precede = p > 0 && PRECEDE[k][b[p - 1] as usize];
-            if !follow && !precede {
-                continue;
-            }
-            let start = p.saturating_sub(ANCHOR_MAX - 1);
-            let end = (p + ANCHOR_MAX).min(b.len());
-            window = match window {
-                Some((s, e)) if start <= e => Some((s, end.max(e))),
-                Some((s, e)) => {
-                    if in_window(s, e) {
-                        return true;
-                    }
-                    Some((start, end))
+            None => Some((start, end)),
+        };
+        false
+    };
+    // Long values go 64 bytes at a time: a branch-free pass marks the bytes where `visit` can
+    // do anything, and only those are visited. Prose has a few a block.
+    let mut p = 0;
+    if b.len() > 64 {
+        if CLASS[b[0] as usize] != LETTER && visit(0, b[0]) {
+            return true;
+        }
+        p = 1;
+        while p + 64 <= b.len() {
+            let mut marks = wakes(&b[p - 1..p + 64]);
+            while marks != 0 {
+                let q = p + marks.trailing_zeros() as usize;
+                if visit(q, b[q]) {
+                    return true;
                 }
-                None => Some((start, end)),
-            };
+                marks &= marks - 1;
+            }
+            p += 64;
+        }
+    }
+    for (q, &c) in b.iter().enumerate().skip(p) {
+        if CLASS[c as usize] != LETTER && visit(q, c) {
+            return true;
         }
     }
     if let Some((s, e)) = window {
@@ -667,7 +730,7 @@ fn may_target(b: &[u8]) -> bool {
             return true;
         }
     }
-    !b.is_empty() && SUFFIX_END[b[b.len() - 1] as usize] && suffix_anchor(b, b.len())
+    !b.is_empty() && SUFFIX_END[b[b.len() - 1] as usize] != 0 && suffix_anchor(b, b.len())
 }
 
 /// Files and directories that only an attacker asks a form for. Returns the level and where.
@@ -957,11 +1020,49 @@ mod gate_tests {
     }
 
     #[test]
+    fn wakes_agrees_with_the_tables() {
+        for prev in 0..=255u8 {
+            for c in 0..=255u8 {
+                let ends = if space(c) {
+                    END_WORD
+                } else {
+                    END_JUNK | END_WORD
+                };
+                let want = CLASS[c as usize] == SEP
+                    || (CLASS[c as usize] != LETTER && SUFFIX_END[prev as usize] & ends != 0);
+                for at in [0, 7, 8, 63] {
+                    let mut w = [b'a'; 65];
+                    w[at] = prev;
+                    w[at + 1] = c;
+                    let m = wakes(&w);
+                    assert_eq!(m >> at & 1 == 1, want, "{prev:#x} {c:#x} at {at}");
+                    // No other byte is marked (a letter after `c` never is; `prev` after a
+                    // letter may be).
+                    let before = if at > 0 { 1 << (at - 1) } else { 0 };
+                    let others = m & !(1 << at) & !before;
+                    assert_eq!(others, 0, "{prev:#x} {c:#x} at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn gate_agrees_with_the_whole_automaton() {
         for v in samples() {
             let b = v.as_bytes();
             assert_eq!(may_target(b), may_target_reference(b), "{v:?}");
         }
+        // Samples joined into long values, so anchors overlap each other and block edges.
+        let all = samples();
+        for (i, chunk) in all.chunks(40).enumerate().take(300) {
+            let v = chunk.concat();
+            let b = v.as_bytes();
+            let want = may_target_reference(b);
+            assert_eq!(may_target(b), want, "chunk {i}");
+        }
+        let mut long = "x".repeat(4090);
+        long.push_str("/etc/passwd");
+        assert!(may_target(long.as_bytes()));
         let prose = "The citizen facilitation centre is open from nine to five, etc. ".repeat(50);
         assert_eq!(
             may_target(prose.as_bytes()),

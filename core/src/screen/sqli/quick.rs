@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::{Func, K, Lexer, Tok, function, is_catalog, is_space, is_word_byte, keyword, number};
+use crate::screen::fold::Folded;
 
 /// Values longer than this are searched for keywords with Aho-Corasick instead of being read
 /// word by word (and the weaker keywords are assumed to be there).
@@ -222,6 +223,26 @@ fn strong_long(b: &[u8]) -> bool {
         "select", "outfile", "dumpfile", "waitfor", "exec", "update", "insert", "declare", "drop",
         "create", "alter", "shutdown",
     ];
+    // A whole word (`exec` also as the start of `execute`); anything else is prose. No name is
+    // inside or a prefix of another, and a match that overlaps another has a letter on one side,
+    // so a search that skips overlapping matches misses no whole word.
+    let whole_word = |s: usize, e: usize| {
+        let before = s.checked_sub(1).map(|i| b[i]);
+        let after = &b[e..];
+        !before.is_some_and(|c| c.is_ascii_alphabetic())
+            && (!after.first().is_some_and(u8::is_ascii_alphabetic)
+                || (e - s == 4
+                    && after.len() >= 3
+                    && after[..3].eq_ignore_ascii_case(b"ute")
+                    && !after.get(3).is_some_and(u8::is_ascii_alphabetic)))
+    };
+    static FOLDED: OnceLock<Option<Folded>> = OnceLock::new();
+    if let Some(f) = FOLDED
+        .get_or_init(|| Folded::new(STRONG.iter().map(|w| w.as_bytes())))
+        .as_ref()
+    {
+        return f.any(b, |s, e, _| whole_word(s, e));
+    }
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     let Some(ac) = AC
         .get_or_init(|| {
@@ -235,19 +256,7 @@ fn strong_long(b: &[u8]) -> bool {
     else {
         return true;
     };
-    // A whole word (`exec` also as the start of `execute`); anything else is prose. No name is
-    // inside or a prefix of another, and a match that overlaps another has a letter on one side,
-    // so the plain search, which can use a prefilter, misses no whole word.
-    ac.find_iter(b).any(|m| {
-        let before = m.start().checked_sub(1).map(|i| b[i]);
-        let after = &b[m.end()..];
-        !before.is_some_and(|c| c.is_ascii_alphabetic())
-            && (!after.first().is_some_and(u8::is_ascii_alphabetic)
-                || (m.end() - m.start() == 4
-                    && after.len() >= 3
-                    && after[..3].eq_ignore_ascii_case(b"ute")
-                    && !after.get(3).is_some_and(u8::is_ascii_alphabetic)))
-    })
+    ac.find_iter(b).any(|m| whole_word(m.start(), m.end()))
 }
 
 /// Tokens from `start`, without comments (the caller has ruled them out).
