@@ -102,6 +102,63 @@ fn decode_again(b: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Values up to this long are tried with [`plain_short`] first.
+const PLAIN_MAX: usize = 64;
+
+/// A short value whose only punctuation is `@`, `-`, `,` or `'` (inside a word), never two of
+/// the same in a row, none of whose words is a SQL keyword or catalogue name: an e-mail address, a CNIC or
+/// telephone number, a name like `Siobhan O'Brien`. Whatever context it lands in, the query
+/// reads words, numbers, strings and an operator: no rule can match, so none runs. One pass
+/// over the bytes and a keyword look-up a word; `plain_values_get_no_hit` checks the claim
+/// against the rules.
+fn plain_short(b: &[u8]) -> bool {
+    if b.len() > PLAIN_MAX {
+        return false;
+    }
+    let mut prev = 0;
+    let mut dot_or_underscore = false;
+    for (i, &c) in b.iter().enumerate() {
+        if SPECIAL[c as usize] {
+            if !matches!(c, b'@' | b'-' | b',' | b'\'') || c == prev {
+                return false;
+            }
+            // An apostrophe inside a word (`O'Brien`, `it's`), never next to an operator.
+            if c == b'\''
+                && !(prev.is_ascii_alphanumeric()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric))
+            {
+                return false;
+            }
+        } else if c == b'.' || c == b'_' {
+            dot_or_underscore = true;
+        }
+        prev = c;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        // No keyword is longer than this.
+        if i - s > 16 {
+            continue;
+        }
+        let mut buf = [0u8; 16];
+        for (d, c) in buf.iter_mut().zip(&b[s..i]) {
+            *d = c.to_ascii_lowercase();
+        }
+        if keyword(&buf[..i - s]) != K::Word {
+            return false;
+        }
+    }
+    !dot_or_underscore || !quick::catalogs(b)
+}
+
 /// Bytes that can start anything the rules look at besides words and numbers.
 pub(super) const SPECIAL: [bool; 256] = {
     let mut t = [false; 256];
@@ -115,6 +172,9 @@ pub(super) const SPECIAL: [bool; 256] = {
 };
 
 fn scan_bytes(b: &[u8]) -> Option<Hit> {
+    if plain_short(b) {
+        return None;
+    }
     // Prefilter: without punctuation, only a run of words and numbers is left; that can be an
     // injection only when it holds a UNION, starts with a number or a keyword the rules know.
     // With punctuation, `quick::clean` proves most values clean without running the rules.
@@ -858,7 +918,7 @@ fn is_catalog(w: &[u8]) -> bool {
         b"sqlite_master",
         b"all_tables",
     ];
-    if w.len() < 9 || !w.iter().any(|&c| c == b'_' || c == b'.') {
+    if w.len() < 9 || !w.iter().any(|&c| c == b'_' || c == b'.') || !quick::may_hold_catalog(w) {
         return false;
     }
     NAMES
@@ -1697,6 +1757,70 @@ mod tests {
         fn prefilter_agrees_with_the_rules(idx in proptest::collection::vec(0..PIECES.len(), 0..14)) {
             let v: String = idx.iter().map(|&i| PIECES[i]).collect();
             proptest::prop_assert_eq!(scan_bytes(v.as_bytes()), reference(v.as_bytes()), "{:?}", v);
+        }
+    }
+
+    /// Pieces of the values [`plain_short`] clears: names, numbers, addresses, and the SQL
+    /// that could hide among them.
+    const PLAIN_PIECES: [&str; 24] = [
+        "'",
+        "-",
+        "@",
+        ",",
+        " ",
+        ".",
+        "_",
+        "O",
+        "Brien",
+        "ayesha",
+        "example",
+        "pk",
+        "35202",
+        "1",
+        "0x41",
+        "1e5",
+        "or",
+        "sys",
+        "objects",
+        "information",
+        "schema",
+        "admin",
+        "sleep",
+        "x",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// A value that [`plain_short`] clears gets no hit from the rules.
+        #[test]
+        fn plain_values_get_no_hit(idx in proptest::collection::vec(0..PLAIN_PIECES.len(), 0..12)) {
+            let v: String = idx.iter().map(|&i| PLAIN_PIECES[i]).collect();
+            if plain_short(v.as_bytes()) {
+                proptest::prop_assert_eq!(reference(v.as_bytes()), None, "{:?}", v);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_shapes_are_cleared_early() {
+        for v in [
+            "ayesha.khan@example.pk",
+            "35202-1234567-1",
+            "Siobhan O'Brien",
+            "+92 300",
+        ] {
+            assert_eq!(plain_short(v.as_bytes()), !v.contains('+'), "{v}");
+        }
+        for v in [
+            "a' or 'b",
+            "x--",
+            "a@@b",
+            "it's not",
+            "sys.objects",
+            "a,b;c",
+            "'.'",
+        ] {
+            assert!(!plain_short(v.as_bytes()), "{v}");
         }
     }
 

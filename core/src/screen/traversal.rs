@@ -39,18 +39,126 @@ const PREFIX_DEPTH: usize = 8;
 
 /// Scans one decoded value.
 pub fn scan(value: &str) -> Option<Hit> {
-    if !has_trigger(value.as_bytes()) {
+    let shape = Shape::of(value.as_bytes());
+    if !shape.has(TRIGGER) {
         return None;
     }
-    let mut best = wrapper(value);
+    let mut best = if shape.has(COLON) {
+        wrapper(value)
+    } else {
+        None
+    };
     if best.as_ref().is_some_and(|b| b.level == 1) {
         return best;
     }
-    best = stronger(best, dot_runs(value));
-    if best.as_ref().is_some_and(|b| b.level == 1) {
-        return best;
+    if shape.has(DOT_DOT) {
+        best = stronger(best, dot_runs(value));
+        if best.as_ref().is_some_and(|b| b.level == 1) {
+            return best;
+        }
     }
-    stronger(best, climb_and_target(value))
+    stronger(best, climb_and_target(value, shape))
+}
+
+/// What [`scan`] needs to know about a value before the work starts, found in one pass for a
+/// short value (a `memchr` call each costs more than reading 30 bytes) and with `memchr` for
+/// a long one.
+#[derive(Clone, Copy)]
+struct Shape(u8);
+
+/// `.`, `/`, `\`, `%`, `:`, `E2`, `EF`, or `0x`: the check can find something.
+const TRIGGER: u8 = 1;
+/// `%`, `\`, NUL, `C0`, `C1`, `E2` or `EF`: normalising may decode or fold something.
+const DECODE: u8 = 2;
+const COLON: u8 = 4;
+/// `..`
+const DOT_DOT: u8 = 8;
+/// `0x`
+const ZERO_X: u8 = 16;
+/// `./`
+const DOT_SLASH: u8 = 32;
+/// `//`
+const SLASH_SLASH: u8 = 64;
+/// `.`, `/` or `0`: the first byte of a pair above.
+const PAIR_LEAD: u8 = 128;
+
+/// The single-byte bits of [`Shape`], by byte.
+static SHAPE_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'.' as usize] = TRIGGER | PAIR_LEAD;
+    t[b'/' as usize] = TRIGGER | PAIR_LEAD;
+    t[b'0' as usize] = PAIR_LEAD;
+    t[b'\\' as usize] = TRIGGER | DECODE;
+    t[b'%' as usize] = TRIGGER | DECODE;
+    t[b':' as usize] = TRIGGER | COLON;
+    t[0xE2] = TRIGGER | DECODE;
+    t[0xEF] = TRIGGER | DECODE;
+    t[0] = DECODE;
+    t[0xC0] = DECODE;
+    t[0xC1] = DECODE;
+    t
+};
+
+impl Shape {
+    fn of(b: &[u8]) -> Shape {
+        if b.len() > 64 {
+            Shape::searched(b)
+        } else {
+            Shape::read(b)
+        }
+    }
+
+    /// With `memchr`, for a long value.
+    fn searched(b: &[u8]) -> Shape {
+        let mut m = 0;
+        let mut set = |bit: u8, on: bool| {
+            if on {
+                m |= bit;
+            }
+        };
+        set(
+            TRIGGER,
+            memchr::memchr3(b'.', b'/', b'\\', b).is_some()
+                || memchr::memchr3(b'%', b':', 0xE2, b).is_some()
+                || memchr::memchr(0xEF, b).is_some(),
+        );
+        set(
+            DECODE,
+            memchr::memchr3(b'%', b'\\', 0, b).is_some()
+                || memchr::memchr3(0xC0, 0xC1, 0xE2, b).is_some()
+                || memchr::memchr(0xEF, b).is_some(),
+        );
+        set(COLON, memchr::memchr(b':', b).is_some());
+        set(DOT_DOT, has_pair(b, *b".."));
+        set(ZERO_X, has_pair(b, *b"0x"));
+        set(DOT_SLASH, has_pair(b, *b"./"));
+        set(SLASH_SLASH, has_pair(b, *b"//"));
+        Shape(m | TRIGGER * u8::from(m & ZERO_X != 0))
+    }
+
+    /// In one pass, for a short value.
+    fn read(b: &[u8]) -> Shape {
+        let mut m = 0;
+        for &c in b {
+            m |= SHAPE_BYTE[c as usize];
+        }
+        if m & PAIR_LEAD != 0 {
+            for w in b.windows(2) {
+                m |= match (w[0], w[1]) {
+                    (b'.', b'.') => DOT_DOT,
+                    (b'0', b'x') => ZERO_X | TRIGGER,
+                    (b'.', b'/') => DOT_SLASH,
+                    (b'/', b'/') => SLASH_SLASH,
+                    _ => 0,
+                };
+            }
+        }
+        Shape(m)
+    }
+
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
 }
 
 /// The hit with the lower level (the one that blocks sooner), the first on a tie.
@@ -79,14 +187,6 @@ pub fn check_of(hit: &Hit) -> super::CheckName {
         "php-wrapper" | "remote-include" => super::CheckName::Rfi,
         _ => super::CheckName::Traversal,
     }
-}
-
-/// The cheap test: could the value hold anything this check looks for?
-fn has_trigger(b: &[u8]) -> bool {
-    memchr::memchr3(b'.', b'/', b'\\', b).is_some()
-        || memchr::memchr3(b'%', b':', 0xE2, b).is_some()
-        || memchr::memchr(0xEF, b).is_some()
-        || has_pair(b, *b"0x")
 }
 
 fn hit(level: u8, rule: &'static str, at: usize, len: usize, value: &str) -> Option<Hit> {
@@ -225,18 +325,13 @@ fn dot_runs(value: &str) -> Option<Hit> {
 }
 
 /// How far the value climbs and which files it names, after undoing every encoding.
-fn climb_and_target(value: &str) -> Option<Hit> {
+fn climb_and_target(value: &str, shape: Shape) -> Option<Hit> {
     let b = value.as_bytes();
     // Nothing to decode and nothing that climbs or folds: the value is its own normalised form,
     // so only a sensitive target can be in it. This keeps URLs, user agents and prose cheap.
-    let simple = memchr::memchr3(b'%', b'\\', 0, b).is_none()
-        && memchr::memchr3(0xC0, 0xC1, 0xE2, b).is_none()
-        && memchr::memchr(0xEF, b).is_none()
-        && !has_pair(b, *b"..")
-        && !has_pair(b, *b"0x")
-        && !has_pair(b, *b"./");
+    let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH);
     if simple {
-        if !has_pair(b, *b"//") {
+        if !shape.has(SLASH_SLASH) {
             let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
             return find_target(b, no_space)
                 .and_then(|(level, _)| hit(level, "sensitive-file", 0, value.len(), value));
@@ -537,6 +632,46 @@ const fn sep_index(c: u8) -> usize {
 /// Pairs of a separator and the byte after it (either case) that some anchor other than `:/`
 /// holds, by [`sep_index`].
 static FOLLOW: [[bool; 256]; 3] = pairs(true);
+/// The two bytes after a separator, folded to five bits each (so ASCII case does not
+/// matter; other bytes share keys, which only widens the gate).
+const fn follow_key(n1: u8, n2: u8) -> usize {
+    (((n1 & 31) as usize) << 5) | (n2 & 31) as usize
+}
+
+/// [`FOLLOW`] with the second byte after the separator too, as bit sets of [`follow_key`]s:
+/// `.pk` of an e-mail address opens no window, although `.p` starts `.profile`. An anchor
+/// with only one byte after a separator marks every key with that byte.
+static FOLLOW2: [[u64; 16]; 3] = follow2();
+
+const fn follow2() -> [[u64; 16]; 3] {
+    let mut t = [[0u64; 16]; 3];
+    let mut i = 0;
+    while i < ANCHORS.len() {
+        let a = ANCHORS[i].0.as_bytes();
+        let drive = matches!(ANCHORS[i].1, After::Drive);
+        let mut k = 0;
+        while k + 1 < a.len() && !drive {
+            let c = a[k];
+            if c == b'/' || c == b'.' || c == b'_' {
+                let s = sep_index(c);
+                let mut n2 = 0;
+                while n2 < 32 {
+                    let second = if k + 2 < a.len() { a[k + 2] } else { n2 as u8 };
+                    let key = follow_key(a[k + 1], second);
+                    t[s][key / 64] |= 1 << (key % 64);
+                    if k + 2 < a.len() {
+                        break;
+                    }
+                    n2 += 1;
+                }
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    t
+}
+
 /// Pairs of a separator that ends an anchor and the byte before it (either case), for the
 /// anchors with no other separator (`convert.`): the others are found by their first one.
 static PRECEDE: [[bool; 256]; 3] = pairs(false);
@@ -681,7 +816,14 @@ fn may_target(b: &[u8]) -> bool {
             return b.get(p + 1) == Some(&b'/') && anchor_fits(b, p, p + 2, After::Drive);
         }
         let k = sep_index(c);
-        let follow = b.get(p + 1).is_some_and(|&n| FOLLOW[k][n as usize]);
+        let follow = match (b.get(p + 1), b.get(p + 2)) {
+            (Some(&n1), Some(&n2)) => {
+                let key = follow_key(n1, n2);
+                FOLLOW2[k][key / 64] & (1 << (key % 64)) != 0
+            }
+            (Some(&n1), None) => FOLLOW[k][n1 as usize],
+            _ => false,
+        };
         let precede = p > 0 && PRECEDE[k][b[p - 1] as usize];
         if !follow && !precede {
             return false;
@@ -1020,6 +1162,22 @@ mod gate_tests {
     }
 
     #[test]
+    fn shape_read_agrees_with_shape_searched() {
+        let mut values = samples();
+        values.extend(
+            [
+                "a..b", "0x2e", "./x", "x//y", "a\\b", "%2e", "c:", "\u{ff0e}", "\u{2215}", "\0",
+                "", "0",
+            ]
+            .map(String::from),
+        );
+        for v in values {
+            let b = v.as_bytes();
+            assert_eq!(Shape::read(b).0 & !PAIR_LEAD, Shape::searched(b).0, "{v:?}");
+        }
+    }
+
+    #[test]
     fn wakes_agrees_with_the_tables() {
         for prev in 0..=255u8 {
             for c in 0..=255u8 {
@@ -1108,7 +1266,7 @@ mod gate_tests {
                 skipped += 1;
             }
             assert_eq!(
-                climb_and_target(&v),
+                climb_and_target(&v, Shape::of(v.as_bytes())),
                 normalized_climb_and_target(&v),
                 "{v:?}"
             );

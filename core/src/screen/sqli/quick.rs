@@ -106,7 +106,7 @@ fn calls(b: &[u8]) -> bool {
 /// The cheap first test of [`catalogs`]: every catalogue name either holds `sys` or has a `_`
 /// or `.` between one of these pairs of letters (`n_s` of `information_schema`, `r..` of
 /// `master..`), so a value with neither holds none.
-fn may_hold_catalog(b: &[u8]) -> bool {
+pub(super) fn may_hold_catalog(b: &[u8]) -> bool {
     let at = |i: usize| b.get(i).map_or(0, u8::to_ascii_lowercase);
     memchr::memchr2_iter(b'_', b'.', b).any(|i| {
         i > 0
@@ -125,7 +125,7 @@ fn may_hold_catalog(b: &[u8]) -> bool {
 }
 
 /// Catalogue names (`information_schema`, `sys.objects`) in any run of word bytes and dots.
-fn catalogs(b: &[u8]) -> bool {
+pub(super) fn catalogs(b: &[u8]) -> bool {
     if !may_hold_catalog(b) {
         return false;
     }
