@@ -133,7 +133,10 @@ impl Shape {
         set(ZERO_X, has_pair(b, *b"0x"));
         set(DOT_SLASH, has_pair(b, *b"./"));
         set(SLASH_SLASH, has_pair(b, *b"//"));
-        Shape(m | TRIGGER * u8::from(m & ZERO_X != 0))
+        if m & ZERO_X != 0 {
+            m |= TRIGGER;
+        }
+        Shape(m)
     }
 
     /// In one pass, for a short value.
