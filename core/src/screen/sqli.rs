@@ -27,7 +27,11 @@ mod quick;
 /// levels 2 to 4 for weaker signals.
 pub fn scan(value: &str) -> Option<Hit> {
     let bytes = value.as_bytes();
-    let mut best = scan_bytes(bytes);
+    // Holds no `%` either, so there is nothing to decode again.
+    if plain_short(bytes) {
+        return None;
+    }
+    let mut best = scan_bytes_unplain(bytes);
     if best.as_ref().is_none_or(|h| h.level > 1) && has_escape(bytes) {
         let decoded = decode_again(bytes);
         if let Some(mut h) = scan_bytes(&decoded) {
@@ -117,8 +121,10 @@ fn plain_short(b: &[u8]) -> bool {
     }
     let mut prev = 0;
     let mut dot_or_underscore = false;
+    let mut special = false;
     for (i, &c) in b.iter().enumerate() {
         if SPECIAL[c as usize] {
+            special = true;
             if !matches!(c, b'@' | b'-' | b',' | b'\'') || c == prev {
                 return false;
             }
@@ -134,6 +140,10 @@ fn plain_short(b: &[u8]) -> bool {
         }
         prev = c;
     }
+    // Without punctuation, the cheaper test of `scan_bytes` decides.
+    if !special {
+        return false;
+    }
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_alphabetic() {
@@ -144,15 +154,7 @@ fn plain_short(b: &[u8]) -> bool {
         while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
-        // No keyword is longer than this.
-        if i - s > 16 {
-            continue;
-        }
-        let mut buf = [0u8; 16];
-        for (d, c) in buf.iter_mut().zip(&b[s..i]) {
-            *d = c.to_ascii_lowercase();
-        }
-        if keyword(&buf[..i - s]) != K::Word {
+        if keyword(&b[s..i]) != K::Word {
             return false;
         }
     }
@@ -175,6 +177,11 @@ fn scan_bytes(b: &[u8]) -> Option<Hit> {
     if plain_short(b) {
         return None;
     }
+    scan_bytes_unplain(b)
+}
+
+/// [`scan_bytes`] after [`plain_short`] has said no.
+fn scan_bytes_unplain(b: &[u8]) -> Option<Hit> {
     // Prefilter: without punctuation, only a run of words and numbers is left; that can be an
     // injection only when it holds a UNION, starts with a number or a keyword the rules know.
     // With punctuation, `quick::clean` proves most values clean without running the rules.
@@ -253,6 +260,27 @@ const SUSPECT_FIRST: [u32; 10] = {
     t
 };
 
+/// [`SUSPECT`], [`pack`]ed.
+static SUSPECT_KEYS: [u128; SUSPECT.len()] = {
+    let mut t = [0u128; SUSPECT.len()];
+    let mut i = 0;
+    while i < SUSPECT.len() {
+        t[i] = pack(SUSPECT[i]);
+        i += 1;
+    }
+    t
+};
+
+/// [`pack`] of `w` (at most 16 bytes) in lower case, built in a register: bytes stored to a
+/// buffer and read back as one number would stall the load.
+fn pack_lower(w: &[u8]) -> u128 {
+    let mut key = 0u128;
+    for &c in w {
+        key = (key << 8) | u128::from(c.to_ascii_lowercase());
+    }
+    key << (8 * (16 - w.len()))
+}
+
 /// For a value of letters, digits and spaces only: does it hold a word the rules could use?
 fn words_only_suspect(b: &[u8]) -> bool {
     let mut i = 0;
@@ -267,11 +295,8 @@ fn words_only_suspect(b: &[u8]) -> bool {
                 && w.len() <= 9
                 && SUSPECT_FIRST[w.len()] & (1 << (w[0].to_ascii_lowercase() - b'a')) != 0
             {
-                let mut buf = [0u8; 9];
-                for (d, c) in buf.iter_mut().zip(w) {
-                    *d = c.to_ascii_lowercase();
-                }
-                if SUSPECT.contains(&&buf[..w.len()]) {
+                let key = pack_lower(w);
+                if SUSPECT_KEYS.contains(&key) {
                     return true;
                 }
             }
@@ -722,47 +747,180 @@ fn number(b: &[u8], i: usize) -> usize {
     j
 }
 
+/// SQL keywords by spelling (lower case, sorted), and what each is to the rules.
+const KEYWORDS: [(&[u8], K); 95] = [
+    (b"all", K::Quant),
+    (b"alter", K::Stmt),
+    (b"and", K::Logic),
+    (b"any", K::Kw),
+    (b"as", K::As),
+    (b"asc", K::Kw),
+    (b"begin", K::Stmt),
+    (b"between", K::Cmp),
+    (b"binary", K::Kw),
+    (b"by", K::By),
+    (b"call", K::Stmt),
+    (b"case", K::Case),
+    (b"char", K::Kw),
+    (b"collate", K::Kw),
+    (b"copy", K::Stmt),
+    (b"create", K::Stmt),
+    (b"database", K::Table),
+    (b"declare", K::Stmt),
+    (b"delay", K::Delay),
+    (b"delete", K::Stmt),
+    (b"desc", K::Kw),
+    (b"distinct", K::Quant),
+    (b"distinctrow", K::Quant),
+    (b"div", K::Logic),
+    (b"drop", K::Stmt),
+    (b"dumpfile", K::Outfile),
+    (b"else", K::Case),
+    (b"end", K::Case),
+    (b"escape", K::Kw),
+    (b"exec", K::Exec),
+    (b"execute", K::Exec),
+    (b"exists", K::Exists),
+    (b"false", K::Value),
+    (b"from", K::From),
+    (b"grant", K::Stmt),
+    (b"group", K::Group),
+    (b"handler", K::Stmt),
+    (b"having", K::Having),
+    (b"if", K::Kw),
+    (b"iif", K::Kw),
+    (b"ilike", K::Cmp),
+    (b"in", K::Cmp),
+    (b"insert", K::Stmt),
+    (b"int", K::Kw),
+    (b"into", K::Into),
+    (b"is", K::Cmp),
+    (b"join", K::Kw),
+    (b"like", K::Cmp),
+    (b"limit", K::Limit),
+    (b"load", K::Stmt),
+    (b"login", K::Table),
+    (b"merge", K::Stmt),
+    (b"mod", K::Kw),
+    (b"not", K::Not),
+    (b"null", K::Value),
+    (b"nvarchar", K::Kw),
+    (b"offset", K::Limit),
+    (b"on", K::Kw),
+    (b"or", K::Logic),
+    (b"order", K::Order),
+    (b"outfile", K::Outfile),
+    (b"procedure", K::Procedure),
+    (b"procedure_", K::Table),
+    (b"regexp", K::Cmp),
+    (b"rename", K::Stmt),
+    (b"replace", K::Stmt),
+    (b"revoke", K::Stmt),
+    (b"rlike", K::Cmp),
+    (b"schema", K::Table),
+    (b"select", K::Select),
+    (b"set", K::Set),
+    (b"shutdown", K::Stmt),
+    (b"some", K::Kw),
+    (b"sounds", K::Cmp),
+    (b"sysname", K::Kw),
+    (b"table", K::Table),
+    (b"then", K::Case),
+    (b"time", K::Delay),
+    (b"top", K::Limit),
+    (b"true", K::Value),
+    (b"truncate", K::Stmt),
+    (b"union", K::Union),
+    (b"unknown", K::Value),
+    (b"update", K::Stmt),
+    (b"user", K::Table),
+    (b"using", K::Kw),
+    (b"value", K::Values),
+    (b"values", K::Values),
+    (b"varchar", K::Kw),
+    (b"view", K::Table),
+    (b"waitfor", K::Waitfor),
+    (b"when", K::Case),
+    (b"where", K::Where),
+    (b"while", K::Stmt),
+    (b"xor", K::Logic),
+];
+
+/// The longest word in [`KEYWORDS`].
+const KEYWORD_MAX: usize = 11;
+
+/// For each length, the first letters of the keywords that long (bit `c - b'a'`): most words of
+/// prose are turned away by one look-up, before the search.
+static KEYWORD_FIRST: [u32; KEYWORD_MAX + 1] = {
+    let mut t = [0u32; KEYWORD_MAX + 1];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        let w = KEYWORDS[i].0;
+        t[w.len()] |= 1 << (w[0] - b'a');
+        i += 1;
+    }
+    t
+};
+
+/// What a word (in any ASCII case) is to the rules: a keyword's kind, or [`K::Word`].
 fn keyword(w: &[u8]) -> K {
-    match w {
-        b"union" => K::Union,
-        b"all" | b"distinct" | b"distinctrow" => K::Quant,
-        b"select" => K::Select,
-        b"from" => K::From,
-        b"where" => K::Where,
-        b"order" => K::Order,
-        b"group" => K::Group,
-        b"by" => K::By,
-        b"having" => K::Having,
-        b"limit" | b"offset" | b"top" => K::Limit,
-        b"procedure" => K::Procedure,
-        b"into" => K::Into,
-        b"outfile" | b"dumpfile" => K::Outfile,
-        b"and" | b"or" | b"xor" | b"div" => K::Logic,
-        b"not" => K::Not,
-        b"like" | b"rlike" | b"regexp" | b"is" | b"in" | b"between" | b"sounds" | b"ilike" => {
-            K::Cmp
+    let Some(first) = w.first().map(u8::to_ascii_lowercase) else {
+        return K::Word;
+    };
+    if w.len() > KEYWORD_MAX
+        || !first.is_ascii_lowercase()
+        || KEYWORD_FIRST[w.len()] & (1 << (first - b'a')) == 0
+    {
+        return K::Word;
+    }
+    let key = pack_lower(w);
+    let mut h = slot(key);
+    loop {
+        match KEYWORD_TABLE[h] {
+            (k, i) if k == key => return KEYWORDS[i as usize].1,
+            (0, _) => return K::Word,
+            _ => h = (h + 1) % KEYWORD_TABLE.len(),
         }
-        b"true" | b"false" | b"null" | b"unknown" => K::Value,
-        b"insert" | b"update" | b"delete" | b"drop" | b"create" | b"alter" | b"truncate"
-        | b"declare" | b"shutdown" | b"while" | b"grant" | b"revoke" | b"rename" | b"replace"
-        | b"merge" | b"load" | b"handler" | b"copy" | b"call" | b"begin" => K::Stmt,
-        b"exec" | b"execute" => K::Exec,
-        b"waitfor" => K::Waitfor,
-        b"delay" | b"time" => K::Delay,
-        b"table" | b"database" | b"schema" | b"procedure_" | b"view" | b"user" | b"login" => {
-            K::Table
-        }
-        b"set" => K::Set,
-        b"values" | b"value" => K::Values,
-        b"as" => K::As,
-        b"case" | b"when" | b"then" | b"else" | b"end" => K::Case,
-        b"exists" => K::Exists,
-        b"collate" | b"escape" | b"asc" | b"desc" | b"join" | b"on" | b"using" | b"if" | b"iif"
-        | b"mod" | b"binary" | b"char" | b"varchar" | b"int" | b"nvarchar" | b"sysname"
-        | b"some" | b"any" => K::Kw,
-        _ => K::Word,
     }
 }
+
+/// Where a [`pack`]ed word starts looking in [`KEYWORD_TABLE`].
+const fn slot(key: u128) -> usize {
+    (((key ^ (key >> 64)) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+}
+
+/// A word of at most 16 bytes as a number that sorts as the word does (the bytes big-endian,
+/// zeros after), so the search compares numbers instead of calling `memcmp`.
+const fn pack(w: &[u8]) -> u128 {
+    let mut x = 0u128;
+    let mut i = 0;
+    while i < 16 {
+        x <<= 8;
+        if i < w.len() {
+            x |= w[i] as u128;
+        }
+        i += 1;
+    }
+    x
+}
+
+/// [`KEYWORDS`] as an open-addressing hash table of 256 slots: the [`pack`]ed spelling and
+/// the index in [`KEYWORDS`], zero for an empty slot. Less than half full, so a look-up reads
+/// one or two slots (a binary search costs seven hard-to-predict branches).
+static KEYWORD_TABLE: [(u128, u8); 256] = {
+    let mut t = [(0u128, 0u8); 256];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        let key = pack(KEYWORDS[i].0);
+        let mut h = slot(key);
+        while t[h].0 != 0 {
+            h = (h + 1) % 256;
+        }
+        t[h] = (key, i as u8);
+        i += 1;
+    }
+    t
+};
 
 fn function(w: &[u8]) -> Func {
     match w {
@@ -1799,6 +1957,20 @@ mod tests {
                 proptest::prop_assert_eq!(reference(v.as_bytes()), None, "{:?}", v);
             }
         }
+    }
+
+    #[test]
+    fn keywords_are_sorted_and_unique() {
+        assert!(KEYWORDS.windows(2).all(|p| p[0].0 < p[1].0));
+        for (w, k) in KEYWORDS {
+            assert_eq!(keyword(w), k);
+        }
+        assert_eq!(keyword(b"union"), K::Union);
+        assert_eq!(keyword(b"unions"), K::Word);
+        assert_eq!(keyword(b""), K::Word);
+        assert_eq!(keyword(b"procedure_"), K::Table);
+        assert_eq!(keyword(b"UnIoN"), K::Union);
+        assert_eq!(keyword(b"averyveryverylongwordindeed"), K::Word);
     }
 
     #[test]

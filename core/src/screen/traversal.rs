@@ -142,16 +142,15 @@ impl Shape {
     /// In one pass, for a short value.
     fn read(b: &[u8]) -> Shape {
         let mut m = 0;
-        for &c in b {
-            m |= SHAPE_BYTE[c as usize];
-        }
-        if m & PAIR_LEAD != 0 {
-            for w in b.windows(2) {
-                m |= match (w[0], w[1]) {
-                    (b'.', b'.') => DOT_DOT,
-                    (b'0', b'x') => ZERO_X | TRIGGER,
-                    (b'.', b'/') => DOT_SLASH,
-                    (b'/', b'/') => SLASH_SLASH,
+        for (i, &c) in b.iter().enumerate() {
+            let bits = SHAPE_BYTE[c as usize];
+            m |= bits;
+            if bits & PAIR_LEAD != 0 {
+                m |= match (c, b.get(i + 1)) {
+                    (b'.', Some(b'.')) => DOT_DOT,
+                    (b'0', Some(b'x')) => ZERO_X | TRIGGER,
+                    (b'.', Some(b'/')) => DOT_SLASH,
+                    (b'/', Some(b'/')) => SLASH_SLASH,
                     _ => 0,
                 };
             }
@@ -335,6 +334,9 @@ fn climb_and_target(value: &str, shape: Shape) -> Option<Hit> {
     let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH);
     if simple {
         if !shape.has(SLASH_SLASH) {
+            if !may_target(b) {
+                return None;
+            }
             let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
             return find_target(b, no_space)
                 .and_then(|(level, _)| hit(level, "sensitive-file", 0, value.len(), value));

@@ -108,7 +108,7 @@ fn calls(b: &[u8]) -> bool {
 /// `master..`), so a value with neither holds none.
 pub(super) fn may_hold_catalog(b: &[u8]) -> bool {
     let at = |i: usize| b.get(i).map_or(0, u8::to_ascii_lowercase);
-    memchr::memchr2_iter(b'_', b'.', b).any(|i| {
+    let joint = |i: usize| {
         i > 0
             && matches!(
                 (at(i - 1), at(i + 1)),
@@ -120,8 +120,17 @@ pub(super) fn may_hold_catalog(b: &[u8]) -> bool {
                     | (b'e', b'm')
                     | (b'r', b'.')
             )
-    }) || memchr::memchr2_iter(b'y', b'Y', b)
-        .any(|i| i > 0 && at(i - 1) == b's' && at(i + 1) == b's')
+    };
+    let sys = |i: usize| i > 0 && at(i - 1) == b's' && at(i + 1) == b's';
+    if b.len() <= 64 {
+        // Short values in one pass: two `memchr` calls cost more than reading them.
+        return b.iter().enumerate().any(|(i, &c)| match c {
+            b'_' | b'.' => joint(i),
+            b'y' | b'Y' => sys(i),
+            _ => false,
+        });
+    }
+    memchr::memchr2_iter(b'_', b'.', b).any(joint) || memchr::memchr2_iter(b'y', b'Y', b).any(sys)
 }
 
 /// Catalogue names (`information_schema`, `sys.objects`) in any run of word bytes and dots.
