@@ -32,6 +32,69 @@ fn short_values(c: &mut Criterion) {
     g.finish();
 }
 
+/// What citizens type into the fields of a government portal, 32 short values: names, numbers,
+/// dates, addresses, searches and messages in English, Urdu and Roman Urdu.
+const TYPICAL: [&str; 32] = [
+    "Muhammad Ali",
+    "Siobhan O'Brien",
+    "D'Souza",
+    "Ayesha Khan",
+    "ayesha.khan@example.pk",
+    "m.ali_1990@mail.example.com",
+    "35202-1234567-1",
+    "+92 300 1234567",
+    "0300-1234567",
+    "2026-11-27",
+    "27/11/2026",
+    "1500.00",
+    "54000",
+    "House 12, Street 4, G-9/2, Islamabad",
+    "Flat 3-B, Gulberg III, Lahore",
+    "passport renewal lahore",
+    "domicile certificate",
+    "What documents do I need for a domicile?",
+    "How long does an NTN take?",
+    "status of my application",
+    "Please call me after 5 pm.",
+    "I paid the fee twice, please refund.",
+    "شناختی کارڈ کی تجدید",
+    "میرا درخواست نمبر کیا ہے؟",
+    "shanakhti card ki tajdeed",
+    "Karachi",
+    "Rawalpindi Cantt",
+    "en",
+    "ur-PK",
+    "1",
+    "on",
+    "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0",
+];
+
+/// All checks on the whole of [`TYPICAL`] (divide by 32 for the mean), then on each value.
+fn typical_values(c: &mut Criterion) {
+    let mut g = c.benchmark_group("all checks on typical values");
+    g.warm_up_time(std::time::Duration::from_millis(500));
+    g.measurement_time(std::time::Duration::from_secs(1));
+    for (i, v) in TYPICAL.iter().enumerate() {
+        g.bench_with_input(BenchmarkId::new("value", i), v, |b, v| {
+            b.iter(|| {
+                let mut n = 0u32;
+                qila::screen::scan_value("q", black_box(v), |_, _| n += 1);
+                black_box(n)
+            })
+        });
+    }
+    g.bench_function("32 values", |b| {
+        b.iter(|| {
+            let mut n = 0u32;
+            for v in TYPICAL {
+                qila::screen::scan_value("q", black_box(v), |_, _| n += 1);
+            }
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
 /// Each check alone on the header values every browser sends, and on the benign short values.
 fn per_check(c: &mut Criterion) {
     let mut g = c.benchmark_group("per check");
@@ -155,6 +218,7 @@ fn adversarial(c: &mut Criterion) {
 criterion_group!(
     benches,
     short_values,
+    typical_values,
     per_check,
     sqli_vs_libinjection,
     requests,

@@ -170,8 +170,11 @@ fn is_password_name(name: &[u8]) -> bool {
         name.windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
+    // Every spelling below holds a `p`: most field names are turned away by one pass.
+    if !name.iter().any(|c| c.eq_ignore_ascii_case(&b'p')) {
+        return false;
+    }
     has(b"passw")
-        || has(b"passwd")
         || name.eq_ignore_ascii_case(b"pwd")
         || name.eq_ignore_ascii_case(b"pass")
         || has(b"[pass]")

@@ -74,13 +74,25 @@ pub fn form_component(input: &str) -> Cow<'_, str> {
 /// Iterates over the `name=value` pairs of a query string or urlencoded body, raw (still
 /// encoded). Empty pairs (`a=1&&b=2`) are skipped; a pair without `=` has an empty value.
 pub fn raw_pairs(input: &str) -> impl Iterator<Item = (&str, &str)> {
-    input
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| match pair.find('=') {
-            Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-            None => (pair, ""),
-        })
+    // `memchr` rather than `str::split`: the pairs of a form are short, and its search starts
+    // faster.
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            let end = memchr::memchr(b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let pair = &input[start..end];
+            start = end + 1;
+            if pair.is_empty() {
+                continue;
+            }
+            return Some(match memchr::memchr(b'=', pair.as_bytes()) {
+                Some(eq) => (&pair[..eq], &pair[eq + 1..]),
+                None => (pair, ""),
+            });
+        }
+        None
+    })
 }
 
 /// Iterates over the decoded `name=value` pairs of a query string or urlencoded body.

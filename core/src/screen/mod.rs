@@ -36,7 +36,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::decode::{form_component, percent_decode};
+use crate::decode::{form_component, percent_decode, raw_pairs};
 use crate::multipart;
 use crate::policy::{OnLimit, ScreeningConfig};
 use crate::request::Request;
@@ -412,20 +412,7 @@ impl Screener<'_> {
     }
 
     fn pairs(&mut self, location: Location, text: &str) {
-        // `raw_pairs`, with the `memchr` crate's search, which is faster on short fields.
-        let bytes = text.as_bytes();
-        let mut start = 0;
-        while start <= bytes.len() {
-            let end = memchr::memchr(b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-            let pair = &text[start..end];
-            start = end + 1;
-            if pair.is_empty() {
-                continue;
-            }
-            let (n, v) = match memchr::memchr(b'=', pair.as_bytes()) {
-                Some(eq) => (&pair[..eq], &pair[eq + 1..]),
-                None => (pair, ""),
-            };
+        for (n, v) in raw_pairs(text) {
             if !self.pair(location, n, v) {
                 break;
             }
