@@ -124,11 +124,17 @@ pub(super) fn may_hold_catalog(b: &[u8]) -> bool {
     let sys = |i: usize| i > 0 && at(i - 1) == b's' && at(i + 1) == b's';
     if b.len() <= 64 {
         // Short values in one pass: two `memchr` calls cost more than reading them.
-        return b.iter().enumerate().any(|(i, &c)| match c {
-            b'_' | b'.' => joint(i),
-            b'y' | b'Y' => sys(i),
-            _ => false,
-        });
+        for (i, &c) in b.iter().enumerate() {
+            let hit = match c {
+                b'_' | b'.' => joint(i),
+                b'y' | b'Y' => sys(i),
+                _ => continue,
+            };
+            if hit {
+                return true;
+            }
+        }
+        return false;
     }
     memchr::memchr2_iter(b'_', b'.', b).any(joint) || memchr::memchr2_iter(b'y', b'Y', b).any(sys)
 }
