@@ -187,6 +187,35 @@ fn requests(c: &mut Criterion) {
             .body(text.as_bytes());
         b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
     });
+
+    // The same size of varied text: punctuation, digits, quotes, brackets, URLs and Urdu.
+    let sentences = [
+        "Applications (form B-2) must reach the office by 5 p.m. on 30/11/2026; the fee is Rs. 1,500. ",
+        "\"Please don't send originals,\" the notice says: copies attested by a gazetted officer will do. ",
+        "See https://portal.gov.example/services/domicile?lang=ur for the list of documents. ",
+        "شناختی کارڈ کی تجدید کے لیے درخواست فارم پُر کریں اور فیس جمع کرائیں۔ ",
+        "Q: Can my wife's CNIC (35202-1234567-1) be used? A: Yes, with the nikah nama. ",
+        "Offices in Lahore, Karachi & Quetta are open 9-5, Monday to Friday [except public holidays]. ",
+        "Email grievances@portal.gov.example or call 051-9201234 (ext. 12) — we reply within 7 days. ",
+    ];
+    let mut mixed = String::new();
+    while mixed.len() < 1 << 20 {
+        for s in sentences {
+            mixed.push_str(s);
+        }
+    }
+    let mut cut = 1 << 20;
+    while !mixed.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    mixed.truncate(cut);
+    g.throughput(Throughput::Bytes(mixed.len() as u64));
+    g.bench_function("1 MB varied text body", |b| {
+        let req = Request::new("POST", "/feedback")
+            .headers(&text_headers)
+            .body(mixed.as_bytes());
+        b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
+    });
     g.finish();
 }
 

@@ -422,7 +422,7 @@ fn is_canonical(b: &[u8]) -> bool {
 
 /// True when `b` holds a fullwidth form (`EF BC xx`, `EF BD xx`), `∕` (`E2 88 95`) or `∖`
 /// (`E2 88 96`).
-fn has_look_alike(b: &[u8]) -> bool {
+pub(crate) fn has_look_alike(b: &[u8]) -> bool {
     memchr::memchr2_iter(0xEF, 0xE2, b).any(|at| {
         matches!(
             b.get(at..),

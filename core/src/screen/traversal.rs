@@ -30,7 +30,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
 
 use super::Hit;
-use crate::path::{PathFlags, normalize};
+use crate::path::{PathFlags, has_look_alike, normalize};
 
 /// The dummy directories a value is normalised below to measure how far it climbs.
 const PREFIX: &str = "/~q~/~q~/~q~/~q~/~q~/~q~/~q~/~q~/";
@@ -64,35 +64,38 @@ pub fn scan(value: &str) -> Option<Hit> {
 /// short value (a `memchr` call each costs more than reading 30 bytes) and with `memchr` for
 /// a long one.
 #[derive(Clone, Copy)]
-struct Shape(u8);
+struct Shape(u16);
 
 /// `.`, `/`, `\`, `%`, `:`, `E2`, `EF`, or `0x`: the check can find something.
-const TRIGGER: u8 = 1;
+const TRIGGER: u16 = 1;
 /// `%`, `\`, NUL, `C0`, `C1`, `E2` or `EF`: normalising may decode or fold something.
-const DECODE: u8 = 2;
-const COLON: u8 = 4;
+const DECODE: u16 = 2;
+const COLON: u16 = 4;
 /// `..`
-const DOT_DOT: u8 = 8;
+const DOT_DOT: u16 = 8;
 /// `0x`
-const ZERO_X: u8 = 16;
+const ZERO_X: u16 = 16;
 /// `./`
-const DOT_SLASH: u8 = 32;
+const DOT_SLASH: u16 = 32;
 /// `//`
-const SLASH_SLASH: u8 = 64;
+const SLASH_SLASH: u16 = 64;
 /// `.`, `/` or `0`: the first byte of a pair above.
-const PAIR_LEAD: u8 = 128;
+const PAIR_LEAD: u16 = 128;
+/// `E2` or `EF`, which start Unicode look-alikes of `.`, `/` and `\\` (and curly quotes and
+/// dashes, which are no look-alikes and need no normalising).
+const LOOK_LEAD: u16 = 256;
 
 /// The single-byte bits of [`Shape`], by byte.
-static SHAPE_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
+static SHAPE_BYTE: [u16; 256] = {
+    let mut t = [0u16; 256];
     t[b'.' as usize] = TRIGGER | PAIR_LEAD;
     t[b'/' as usize] = TRIGGER | PAIR_LEAD;
     t[b'0' as usize] = PAIR_LEAD;
     t[b'\\' as usize] = TRIGGER | DECODE;
     t[b'%' as usize] = TRIGGER | DECODE;
     t[b':' as usize] = TRIGGER | COLON;
-    t[0xE2] = TRIGGER | DECODE;
-    t[0xEF] = TRIGGER | DECODE;
+    t[0xE2] = TRIGGER | LOOK_LEAD;
+    t[0xEF] = TRIGGER | LOOK_LEAD;
     t[0] = DECODE;
     t[0xC0] = DECODE;
     t[0xC1] = DECODE;
@@ -111,7 +114,7 @@ impl Shape {
     /// With `memchr`, for a long value.
     fn searched(b: &[u8]) -> Shape {
         let mut m = 0;
-        let mut set = |bit: u8, on: bool| {
+        let mut set = |bit: u16, on: bool| {
             if on {
                 m |= bit;
             }
@@ -125,8 +128,8 @@ impl Shape {
         set(
             DECODE,
             memchr::memchr3(b'%', b'\\', 0, b).is_some()
-                || memchr::memchr3(0xC0, 0xC1, 0xE2, b).is_some()
-                || memchr::memchr(0xEF, b).is_some(),
+                || memchr::memchr2(0xC0, 0xC1, b).is_some()
+                || has_look_alike(b),
         );
         set(COLON, memchr::memchr(b':', b).is_some());
         set(DOT_DOT, has_pair(b, *b".."));
@@ -155,10 +158,13 @@ impl Shape {
                 };
             }
         }
-        Shape(m)
+        if m & LOOK_LEAD != 0 && has_look_alike(b) {
+            m |= DECODE;
+        }
+        Shape(m & !LOOK_LEAD)
     }
 
-    fn has(self, bit: u8) -> bool {
+    fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
 }
@@ -1171,8 +1177,21 @@ mod gate_tests {
         let mut values = samples();
         values.extend(
             [
-                "a..b", "0x2e", "./x", "x//y", "a\\b", "%2e", "c:", "\u{ff0e}", "\u{2215}", "\0",
-                "", "0",
+                "a..b",
+                "0x2e",
+                "./x",
+                "x//y",
+                "a\\b",
+                "%2e",
+                "c:",
+                "\u{ff0e}",
+                "\u{2014}",
+                "a\u{2019}b",
+                "etc\u{2019}passwd",
+                "\u{2215}",
+                "\0",
+                "",
+                "0",
             ]
             .map(String::from),
         );
