@@ -13,12 +13,12 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _native {
     use std::net::{IpAddr, Ipv4Addr};
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
 
     use pyo3::exceptions::PyTypeError;
     use pyo3::prelude::*;
     use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
-    use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+    use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
     use qila::sql::{self, Engine, StatementKind};
     use qila::{Headers, Mode, Request, Timestamp};
@@ -85,6 +85,59 @@ mod _native {
     #[pyclass(frozen, module = "qila._native")]
     struct Policy {
         inner: Arc<qila::Policy>,
+        /// The response header lists of this policy's verdicts, as Python tuples made once:
+        /// a verdict shares one instead of copying its strings on every request.
+        header_lists: HeaderLists,
+    }
+
+    impl Policy {
+        fn new(inner: qila::Policy) -> Policy {
+            Policy {
+                inner: Arc::new(inner),
+                header_lists: HeaderLists::default(),
+            }
+        }
+    }
+
+    /// A policy answers with a few header lists (one per kind of refusal and format, one for
+    /// allowed requests); each is converted to Python once. Bounded, in case a future core
+    /// builds lists per request: past the bound a list is converted each time.
+    #[derive(Default)]
+    struct HeaderLists(Mutex<Vec<(HeaderList, Py<PyTuple>)>>);
+
+    type HeaderList = Vec<(String, String)>;
+
+    impl HeaderLists {
+        const MAX: usize = 32;
+
+        /// `((name, value), ...)` for the list that `headers` gives.
+        fn get<'a, I: Iterator<Item = (&'a str, &'a str)>>(
+            &self,
+            py: Python<'_>,
+            headers: impl Fn() -> I,
+        ) -> PyResult<Py<PyTuple>> {
+            let same = |list: &[(String, String)]| {
+                let mut theirs = headers();
+                list.iter()
+                    .all(|(n, v)| theirs.next() == Some((n.as_str(), v.as_str())))
+                    && theirs.next().is_none()
+            };
+            // The lock is never held while Python code could run (a garbage collection during
+            // an allocation can run finalizers, and those could evaluate a request).
+            let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, tuple)) = lock().iter().find(|(list, _)| same(list)) {
+                return Ok(tuple.clone_ref(py));
+            }
+            let list: HeaderList = headers()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            let tuple = PyTuple::new(py, &list)?.unbind();
+            let mut lists = lock();
+            if lists.len() < Self::MAX {
+                lists.push((list, tuple.clone_ref(py)));
+            }
+            Ok(tuple)
+        }
     }
 
     /// Bytes from `bytes` (borrowed, no copy) or `str` (its UTF-8, borrowed).
@@ -112,6 +165,28 @@ mod _native {
                 Text::Str(s) => s.as_bytes(),
             }
         }
+
+        /// As a header name. One that is not UTF-8 cannot be an HTTP token: it becomes a
+        /// marker, so that the core still sees a header it cannot read.
+        fn as_name(&self) -> &str {
+            match self {
+                Text::Str(s) => s,
+                Text::Bytes(b) => std::str::from_utf8(b).unwrap_or("\u{fffd}"),
+            }
+        }
+    }
+
+    /// One `(name, value)` item of a header list.
+    fn header_pair(item: &Bound<'_, PyAny>) -> PyResult<(Text, Text)> {
+        let pair = item
+            .cast::<PyTuple>()
+            .ok()
+            .filter(|p| p.len() == 2)
+            .ok_or_else(|| PyTypeError::new_err("headers must be (name, value) tuples"))?;
+        Ok((
+            Text::extract(&*pair.get_borrowed_item(0)?)?,
+            Text::extract(&*pair.get_borrowed_item(1)?)?,
+        ))
     }
 
     /// A request body: `bytes` is read in place; `bytearray` and `memoryview` are copied once
@@ -179,7 +254,7 @@ mod _native {
                 req = req.body(b.as_bytes());
             }
             let v = self.inner.evaluate_at(&req, now);
-            Ok(Verdict::from_core(py, &v))
+            Verdict::from_core(py, &v, &self.header_lists)
         }
     }
 
@@ -222,9 +297,30 @@ mod _native {
     /// `urllib.parse.quote(text.encode("latin-1", "replace"), safe="/;=:@!$&'()*+,-._~")`.
     fn quote_latin1(text: &str, out: &mut String) {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        const SAFE: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut i = 0;
+            while i < 256 {
+                let b = i as u8;
+                t[i] = b.is_ascii_alphanumeric();
+                i += 1;
+            }
+            let extra = b"/;=:@!$&'()*+,-._~";
+            let mut j = 0;
+            while j < extra.len() {
+                t[extra[j] as usize] = true;
+                j += 1;
+            }
+            t
+        };
+        let safe = |b: u8| SAFE[usize::from(b)];
+        if text.bytes().all(safe) {
+            out.push_str(text);
+            return;
+        }
         for c in text.chars() {
             let b = u8::try_from(u32::from(c)).unwrap_or(b'?');
-            if b.is_ascii_alphanumeric() || b"/;=:@!$&'()*+,-._~".contains(&b) {
+            if safe(b) {
                 out.push(b as char);
             } else {
                 out.push('%');
@@ -240,7 +336,7 @@ mod _native {
         #[staticmethod]
         fn from_toml(py: Python<'_>, text: &str) -> PyResult<Policy> {
             qila::Policy::from_toml(text)
-                .map(|p| Policy { inner: Arc::new(p) })
+                .map(Policy::new)
                 .map_err(|e| policy_error(py, &e))
         }
 
@@ -248,25 +344,21 @@ mod _native {
         #[staticmethod]
         fn from_json(py: Python<'_>, text: &str) -> PyResult<Policy> {
             qila::Policy::from_json(text)
-                .map(|p| Policy { inner: Arc::new(p) })
+                .map(Policy::new)
                 .map_err(|e| policy_error(py, &e))
         }
 
         /// The built-in lockdown policy.
         #[staticmethod]
         fn default() -> Policy {
-            Policy {
-                inner: Arc::new(qila::Policy::default()),
-            }
+            Policy::new(qila::Policy::default())
         }
 
         /// The same policy with its mode overridden (`None` restores the file's).
         #[pyo3(signature = (mode))]
         fn with_mode(&self, py: Python<'_>, mode: Option<&str>) -> PyResult<Policy> {
             let mode = mode.map(|m| parse_mode(py, m)).transpose()?;
-            Ok(Policy {
-                inner: Arc::new((*self.inner).clone().with_mode(mode)),
-            })
+            Ok(Policy::new((*self.inner).clone().with_mode(mode)))
         }
 
         /// The same policy with the `QILA_MODE` environment variable applied, if set.
@@ -274,7 +366,7 @@ mod _native {
             (*self.inner)
                 .clone()
                 .with_env_mode()
-                .map(|p| Policy { inner: Arc::new(p) })
+                .map(Policy::new)
                 .map_err(|e| policy_error(py, &e))
         }
 
@@ -338,30 +430,20 @@ mod _native {
         ) -> PyResult<Verdict> {
             let mut owned: Vec<(Text, Text)> = Vec::new();
             if let Some(headers) = headers {
-                for item in headers.try_iter()? {
-                    let item = item?;
-                    let pair = item.cast::<PyTuple>().map_err(|_| {
-                        PyTypeError::new_err("headers must be (name, value) tuples")
-                    })?;
-                    if pair.len() != 2 {
-                        return Err(PyTypeError::new_err("headers must be (name, value) tuples"));
+                if let Ok(list) = headers.cast::<PyList>() {
+                    owned.reserve_exact(list.len());
+                    for item in list.iter() {
+                        owned.push(header_pair(&item)?);
                     }
-                    owned.push((
-                        Text::extract(&pair.get_item(0)?)?,
-                        Text::extract(&pair.get_item(1)?)?,
-                    ));
+                } else {
+                    for item in headers.try_iter()? {
+                        owned.push(header_pair(&item?)?);
+                    }
                 }
             }
-            // A header name that is not UTF-8 cannot be an HTTP token: keep it as a marker so
-            // that the core still sees a header it cannot read.
             let pairs: Vec<(&str, &[u8])> = owned
                 .iter()
-                .map(|(n, v)| {
-                    (
-                        std::str::from_utf8(n.as_bytes()).unwrap_or("\u{fffd}"),
-                        v.as_bytes(),
-                    )
-                })
+                .map(|(n, v)| (n.as_name(), v.as_bytes()))
                 .collect();
             self.decide(py, &method, &target, &pairs, peer, body, now)
         }
@@ -379,8 +461,13 @@ mod _native {
             body: Option<&Bound<'_, PyAny>>,
             now: Option<&Bound<'_, PyAny>>,
         ) -> PyResult<Verdict> {
-            let mut names: Vec<String> = Vec::new();
-            let mut values: Vec<WsgiValue> = Vec::new();
+            // A few allocations whatever the number of headers (this runs between two requests
+            // of the application, with cold caches, where each one costs): the header names,
+            // `HTTP_USER_AGENT` → `USER-AGENT`, side by side in one buffer; the values with
+            // their name's place in it; the pairs for the core; the target.
+            let size = environ.len();
+            let mut name_buf: Vec<u8> = Vec::with_capacity(size * 16);
+            let mut values: Vec<(usize, usize, WsgiValue)> = Vec::with_capacity(size);
             let mut method: Option<PyBackedStr> = None;
             let mut raw_uri: Option<PyBackedStr> = None;
             let mut request_uri: Option<PyBackedStr> = None;
@@ -393,20 +480,7 @@ mod _native {
                     continue;
                 };
                 let key = key.to_str()?;
-                if let Some(rest) = key.strip_prefix("HTTP_") {
-                    names.push(rest.replace('_', "-"));
-                    values.push(WsgiValue::extract(&value)?);
-                    continue;
-                }
                 let slot = match key {
-                    "CONTENT_TYPE" | "CONTENT_LENGTH" => {
-                        if !value.is_truthy()? {
-                            continue;
-                        }
-                        names.push(key.replace('_', "-"));
-                        values.push(WsgiValue::extract(&value)?);
-                        continue;
-                    }
                     "REQUEST_METHOD" => &mut method,
                     "RAW_URI" => &mut raw_uri,
                     "REQUEST_URI" => &mut request_uri,
@@ -414,27 +488,54 @@ mod _native {
                     "PATH_INFO" => &mut path_info,
                     "QUERY_STRING" => &mut query,
                     "REMOTE_ADDR" => &mut remote,
-                    _ => continue,
+                    _ => {
+                        let name = if let Some(rest) = key.strip_prefix("HTTP_") {
+                            rest
+                        } else if key == "CONTENT_TYPE" || key == "CONTENT_LENGTH" {
+                            if !value.is_truthy()? {
+                                continue;
+                            }
+                            key
+                        } else {
+                            continue;
+                        };
+                        let start = name_buf.len();
+                        name_buf.extend_from_slice(name.as_bytes());
+                        for b in &mut name_buf[start..] {
+                            if *b == b'_' {
+                                *b = b'-';
+                            }
+                        }
+                        values.push((start, name_buf.len(), WsgiValue::extract(&value)?));
+                        continue;
+                    }
                 };
                 if let Ok(text) = value.cast::<PyString>() {
                     *slot = Some(text.clone().try_into()?);
-                } else if !value.is_truthy()? {
-                    continue;
-                } else {
+                } else if value.is_truthy()? {
                     *slot = Some(value.str()?.try_into()?);
                 }
             }
-            let pairs: Vec<(&str, &[u8])> = names
+            // Text with some `_` made `-`: still UTF-8.
+            let names = std::str::from_utf8(&name_buf).expect("header names are UTF-8");
+            let pairs: Vec<(&str, &[u8])> = values
                 .iter()
-                .zip(&values)
-                .map(|(n, v)| (n.as_str(), v.as_bytes()))
+                .map(|(start, end, v)| (&names[*start..*end], v.as_bytes()))
                 .collect();
-            let target = match (&raw_uri, &request_uri) {
-                (Some(r), _) if !r.is_empty() => r.to_string(),
-                (_, Some(r)) if !r.is_empty() => r.to_string(),
+            let built;
+            let target: &str = match (&raw_uri, &request_uri) {
+                (Some(r), _) if !r.is_empty() => r,
+                (_, Some(r)) if !r.is_empty() => r,
                 _ => {
-                    let mut t = String::new();
-                    for part in [&script_name, &path_info].into_iter().flatten() {
+                    let parts = [&script_name, &path_info];
+                    let len = parts
+                        .iter()
+                        .flat_map(|p| p.as_deref())
+                        .map(str::len)
+                        .sum::<usize>();
+                    let mut t =
+                        String::with_capacity(len + query.as_deref().map_or(1, |q| q.len() + 1));
+                    for part in parts.into_iter().flatten() {
                         quote_latin1(part, &mut t);
                     }
                     if t.is_empty() {
@@ -444,12 +545,13 @@ mod _native {
                         t.push('?');
                         t.push_str(q);
                     }
-                    t
+                    built = t;
+                    &built
                 }
             };
             let method = method.as_deref().unwrap_or("GET");
             let peer = remote.as_deref().filter(|r| !r.is_empty());
-            self.decide(py, method, &target, &pairs, peer, body, now)
+            self.decide(py, method, target, &pairs, peer, body, now)
         }
 
         fn __repr__(&self) -> String {
@@ -532,9 +634,8 @@ mod _native {
         /// `html` or `json`.
         #[pyo3(get)]
         format: &'static str,
-        /// The headers to add to the response.
-        #[pyo3(get)]
-        headers: Vec<(String, String)>,
+        /// The headers to add to the response, `((name, value), ...)` shared with the policy.
+        headers: Py<PyTuple>,
         /// The content type of the refusal body, when blocked.
         #[pyo3(get)]
         content_type: Option<&'static str>,
@@ -554,7 +655,11 @@ mod _native {
     }
 
     impl Verdict {
-        fn from_core(py: Python<'_>, v: &qila::Verdict<'_>) -> Verdict {
+        fn from_core(
+            py: Python<'_>,
+            v: &qila::Verdict<'_>,
+            header_lists: &HeaderLists,
+        ) -> PyResult<Verdict> {
             let (content_type, body) = match v.body() {
                 Some((ct, text)) => (Some(ct), Some(text.to_owned())),
                 None => (None, None),
@@ -582,7 +687,7 @@ mod _native {
                         .collect()
                 }
             };
-            Verdict {
+            Ok(Verdict {
                 action: v.action().as_str(),
                 reason: v.reason().map(|r| r.code()),
                 status: v.status(),
@@ -602,16 +707,13 @@ mod _native {
                     qila::BodyFormat::Html => "html",
                     qila::BodyFormat::Json => "json",
                 },
-                headers: v
-                    .headers()
-                    .map(|(n, val)| (n.to_owned(), val.to_owned()))
-                    .collect(),
+                headers: header_lists.get(py, || v.headers())?,
                 content_type,
                 body,
                 findings,
                 limit: v.limit().map(|l| l.as_str()),
                 audit_json: (v.action() != qila::Action::Allow).then(|| v.audit().to_json()),
-            }
+            })
         }
     }
 
@@ -633,6 +735,12 @@ mod _native {
         #[getter]
         fn path_flags(&self) -> Vec<&'static str> {
             self.path_flags.names().collect()
+        }
+
+        /// The headers to add to the response.
+        #[getter]
+        fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+            PyList::new(py, self.headers.bind(py))
         }
 
         /// Whether the middleware must answer instead of the application.

@@ -43,6 +43,30 @@ def test_verdict_fields_match_the_core(default_policy: qila.Policy) -> None:
     assert set(qila.REASONS) >= {"write-in-lockdown", "admin-network", "denied-path", "sqli"}
 
 
+def test_headers_of_a_verdict_are_a_new_list_each_time(default_policy: qila.Policy) -> None:
+    # The native module keeps one tuple per header list of the policy; a caller's list is its own.
+    a = default_policy.evaluate("GET", "/page")
+    b = default_policy.evaluate("GET", "/other")
+    assert a.headers == b.headers == [("Qila-Mode", "read-only")]
+    mine = a.headers
+    mine.append(("X-Mine", "1"))
+    mine[0] = ("Qila-Mode", "changed")
+    assert a.headers == b.headers == [("Qila-Mode", "read-only")]
+    refused = default_policy.evaluate("POST", "/contact", [("Accept", "text/html")])
+    assert ("Retry-After", "3600") in refused.headers and refused.headers != a.headers
+    assert qila.Policy.default(mode="open").evaluate("GET", "/page").headers == []
+
+
+def test_header_lists_of_any_iterable_kind(default_policy: qila.Policy) -> None:
+    pairs = [("User-Agent", "sqlmap/1.7"), (b"Accept", b"text/html")]
+    for headers in (pairs, tuple(pairs), iter(pairs), (p for p in pairs)):
+        v = default_policy.evaluate("GET", "/page", headers)
+        assert (v.reason, v.findings[0].check) == ("scanner", "scanner")
+    for bad in ([("Accept",)], [["Accept", "text/html"]], [("Accept", 1)], 5):
+        with pytest.raises(TypeError):
+            default_policy.evaluate("GET", "/page", bad)  # type: ignore[arg-type]
+
+
 def test_from_dict_and_modes() -> None:
     p = qila.Policy.from_dict({"mode": "open", "admin": {"allow": ["10.0.0.0/8"]}})
     assert p.mode == "open" and not p.locked

@@ -86,10 +86,8 @@ def allow_writes() -> Iterator[None]:
 class RequestScope:
     """What the database guard saw during one request: the first refused write, if any."""
 
-    __slots__ = ("refused",)
-
-    def __init__(self) -> None:
-        self.refused: WriteRefused | None = None
+    # A class default rather than an ``__init__``: one is made for every request.
+    refused: WriteRefused | None = None
 
 
 _scope: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar("qila_request", default=None)
@@ -106,17 +104,6 @@ def request_scope() -> Iterator[RequestScope]:
         yield scope
     finally:
         _scope.reset(token)
-
-
-def enter_request() -> tuple[RequestScope, contextvars.Token[RequestScope | None]]:
-    """:func:`request_scope` without the context manager, for the middleware's hot path:
-    returns the scope and the token to give to :func:`exit_request`."""
-    scope = RequestScope()
-    return scope, _scope.set(scope)
-
-
-def exit_request(token: contextvars.Token[RequestScope | None]) -> None:
-    _scope.reset(token)
 
 
 class DatabaseGuard:
