@@ -1,7 +1,8 @@
 //! The screening figures the README reports, held as floors so that no change makes them worse
 //! unnoticed: `qila inspect --mode open` over the evaluation corpus in `testdata/corpus`.
-//! The floors sit just under the measured figures; `cmdi` is low because most of that class is
-//! bare command names (`export`, `access`, `make`), which are ordinary words (see the README).
+//! The floors sit just under the measured figures; `cmdi` is lower because most of that class is
+//! bare command names: those that are no word (`dmesg`, `get-childitem`) block, but those that
+//! are ordinary words (`export`, `access`, `make`) stay a note (see `qila::screen::cmdi`).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -65,7 +66,7 @@ fn screening_holds_its_measured_figures() {
         ("xss", 0.97),
         ("traversal", 0.985),
         ("webshell", 0.965),
-        ("cmdi", 0.12),
+        ("cmdi", 0.57),
         ("probe", 0.70),
     ];
     for (class, floor) in floors {

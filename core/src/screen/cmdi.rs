@@ -4,21 +4,59 @@
 //! `&`, `&&`, a newline, inside `$(...)` or backticks. The check finds those positions, reads
 //! the word there the way a shell would (quotes and backslashes inside a word removed, so
 //! `c'a't` and `w"h"oami` are `cat` and `whoami`; `$IFS`, `${IFS}`, `$9` and `$@` removed;
-//! `/bin/cat` is `cat`), and looks it up among known commands.
+//! `/bin/cat` is `cat`), and looks it up among known command names.
 //!
-//! Prose has the same separators ("Tom & Jerry; cats | dogs", "my cat is ill; id card lost"),
-//! so a command that is also an English word (`cat`, `id`, `echo`, `type`, `sleep`) counts only
-//! when what follows it looks like shell, not language: nothing, another separator, an option
-//! (`-la`), a path, a variable, a number or an address. Commands no sentence uses (`whoami`,
-//! `uname`, `wget`, `ifconfig`, `netstat`) count after any separator. Some constructs block
-//! wherever they appear: `${IFS}`, `$IFS$9`, `cmd /c`, `%COMSPEC%`, PowerShell's `IEX`,
-//! `Invoke-Expression` and `-EncodedCommand`, and the SSI `<!--#exec`.
+//! # What a name is
+//!
+//! Some 3,700 names of Linux, BSD, macOS and Windows commands and PowerShell cmdlets are known
+//! (`names.rs` says how the lists were made). What a name may do depends on whether people also
+//! write it as a word, which was decided with word frequencies in 39 languages:
+//!
+//! - a name that is not an ordinary word in any of them (`dmesg`, `lpmove`, `schtasks`,
+//!   `get-childitem`) blocks when it is the whole value: nobody types `dmesg` in a search box.
+//!   After a separator it counts when shell follows, as a word-like command does (below).
+//!   PowerShell cmdlets are recognised by shape, an approved verb, a hyphen and a noun only
+//!   PowerShell uses, so `set-up`, `add-on` and `read-only` stay prose;
+//! - the names of `DISTINCT` and every cmdlet count after any separator, whatever follows:
+//!   no sentence puts `whoami`, `uname` or `Get-ChildItem` there. Those that are words
+//!   (`bash`, `curl`, `sudo`) are a medium signal (level 2) alone, as are short names that
+//!   are not words but collide with codes and initials (`gpg`, `7z`);
+//! - commands that are also words (`cat`, `id`, `echo`, `type`, `sleep`, `WORDLIKE`) count
+//!   after a separator only when what follows looks like shell, not language: nothing, another
+//!   separator, an option (`-la`), a path, a variable, a number, an address, a subcommand
+//!   (`net user`, `reg add`) or a registry hive. Prose has the same separators ("Tom & Jerry;
+//!   cats | dogs", "my cat is ill; id card lost");
+//! - every other command that is an ordinary word or a software brand (`make`, `date`,
+//!   `history`, `column`, `nginx`) is only a note (level 4) when it is the whole value, and
+//!   nothing elsewhere.
+//!
+//! # A value that is a command line
+//!
+//! Without any separator, a value is a command line when it starts with a known command and
+//! goes on like one: an option (`uname -a`, `ipconfig /all`, `dir /s`), a variable, an IP
+//! address, a drive path (`dir C:\Users`), a path from the root or a URL after a command that
+//! is not a word (`curl https://x/y.txt`), a registry hive (`reg add "HKLM\..."`), a
+//! subcommand (`net user hacker Password1 /ADD`, `netsh firewall set opmode disable`), a delay
+//! (`sleep 5`), one command name after `which` (`which curl`), or anything short after a name
+//! of `DISTINCT` or a cmdlet (`Set-ExecutionPolicy Bypass`). A quote before the command
+//! (`' whoami`) closes a quoted argument first.
+//!
+//! Some constructs block wherever they appear: `${IFS}`, `$IFS$9`, `cmd /c`, `%COMSPEC%`,
+//! PowerShell's `IEX`, `Invoke-Expression` and `-EncodedCommand`, the SSI `<!--#exec`, and the
+//! Shellshock function prefix `() { :;};`.
 //!
 //! # Performance
 //!
-//! A value with no separator, no `$`, `` ` ``, `%`, `{`, `\` and none of the few keywords that
-//! block alone is cleared by `memchr` and one Aho-Corasick scan, without allocating. Every word
-//! is read into a fixed stack buffer.
+//! A short value is sorted in one pass over a byte table: whether it has a separator, and which
+//! of the bytes `$ % < - ( / .` that the constructs above need it holds. Each of those is then
+//! found eight bytes at a time and the constructs that hold it are tried around it, so a
+//! dotted e-mail address or a dashed identity-card number costs no automaton. A value with no
+//! separator costs, besides, one look-up of its first word in a hash table, without
+//! allocating: most words are turned away by one load, and a word is read into a fixed
+//! zero-padded stack buffer that is hashed and compared eight bytes at a time. Long values skip
+//! ahead with `memchr`.
+
+mod names;
 
 use std::sync::OnceLock;
 
@@ -26,7 +64,54 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::Hit;
 
-/// Commands that no sentence uses: after any separator, they are an injection.
+/// What a known name is, which decides where it counts (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// In [`DISTINCT`] and not a word (`whoami`, `ifconfig`), or a cmdlet: a command after any
+    /// separator; alone, a probe that blocks.
+    Distinct,
+    /// In [`DISTINCT`] but a word (`bash`, `curl`): a command after any separator; alone, a
+    /// medium signal.
+    DistinctWord,
+    /// Not a word (`dmesg`, `get-childitem`): a command after a separator when shell follows;
+    /// alone, a probe that blocks.
+    Program,
+    /// A command that is also a word (`cat`, `id`): a command after a separator when shell
+    /// follows, unless prose surrounds it; alone, a note.
+    WordLike,
+    /// Two or three characters, not a word but a code or initials (`gpg`, `7z`): after a
+    /// separator as [`Kind::WordLike`]; alone, a medium signal.
+    Short,
+    /// An ordinary word (`make`, `date`): alone, a note; nothing more.
+    Word,
+    /// Software that prose names (`nginx`, `gcc`): alone, a note; a command after `which`.
+    Brand,
+}
+
+impl Kind {
+    /// The level of a value that is this name and nothing else.
+    fn alone(self) -> u8 {
+        match self {
+            Kind::Distinct | Kind::Program => 1,
+            Kind::DistinctWord | Kind::Short => 2,
+            Kind::WordLike | Kind::Word | Kind::Brand => 4,
+        }
+    }
+
+    /// Whether it is a command after any separator, whatever follows.
+    fn distinct(self) -> bool {
+        matches!(self, Kind::Distinct | Kind::DistinctWord)
+    }
+
+    /// Whether it is a command, not a word, at the start of a value.
+    fn no_word(self) -> bool {
+        matches!(self, Kind::Distinct | Kind::DistinctWord | Kind::Program)
+    }
+}
+
+/// Commands that no sentence puts after a separator: there they count whatever follows. Alone,
+/// those that are not words (`whoami`, `netstat`) block and those that are (`bash`, `curl`)
+/// are a medium signal.
 const DISTINCT: &[&str] = &[
     "bash",
     "bitsadmin",
@@ -35,9 +120,9 @@ const DISTINCT: &[&str] = &[
     "chmod",
     "chown",
     "cmd",
-    "cmd.exe",
     "crontab",
     "csh",
+    "cscript",
     "curl",
     "getent",
     "ifconfig",
@@ -45,7 +130,7 @@ const DISTINCT: &[&str] = &[
     "ksh",
     "lsb_release",
     "mshta",
-    "nc.exe",
+    "msiexec",
     "ncat",
     "netcat",
     "netsh",
@@ -55,10 +140,10 @@ const DISTINCT: &[&str] = &[
     "nslookup",
     "passwd",
     "powershell",
-    "powershell.exe",
     "pwsh",
     "regsvr32",
     "rundll32",
+    "schtasks",
     "sh",
     "socat",
     "sudo",
@@ -75,21 +160,13 @@ const DISTINCT: &[&str] = &[
     "whoami",
     "wmic",
     "wscript",
-    "cscript",
     "xterm",
     "zsh",
-    "ifconfig.exe",
-    "ipconfig.exe",
-    "whoami.exe",
-    "net.exe",
-    "ping.exe",
-    "cat.exe",
-    "msiexec",
-    "schtasks",
-    "reg.exe",
 ];
 
-/// Commands that are also words: they count only when followed by something shell-like.
+/// Commands that are also words: they count after a separator only when followed by something
+/// shell-like. (Those the word frequencies call no word, `mkdir` or `xargs`, are programs, which
+/// count there on the same terms and block alone.)
 const WORDLIKE: &[&str] = &[
     "alias",
     "awk",
@@ -191,6 +268,248 @@ const WORDLIKE: &[&str] = &[
     "xxd",
 ];
 
+/// Interpreters are also the names of languages ("Skills: Java; Python"): they count only with
+/// an argument (`python -c`, `perl -e '...'`, `php /tmp/x`).
+const INTERPRETERS: &[&str] = &[
+    "java", "lua", "node", "perl", "php", "python", "python2", "python3", "ruby",
+];
+
+/// Commands whose first argument says what they do: with one of these after them, a command
+/// line is certain (`net user`, `reg add`, `sc query`, `netsh firewall`, `vssadmin delete`).
+const SUBCOMMANDS: &[(&str, &[&str])] = &[
+    (
+        "bcdedit",
+        &["/set", "/delete", "/copy", "/export", "/import", "/enum"],
+    ),
+    (
+        "diskutil",
+        &[
+            "apfs",
+            "eject",
+            "erasedisk",
+            "erasevolume",
+            "info",
+            "list",
+            "mount",
+            "partitiondisk",
+            "unmount",
+            "unmountdisk",
+        ],
+    ),
+    (
+        "dsquery",
+        &[
+            "computer",
+            "contact",
+            "group",
+            "ou",
+            "partition",
+            "server",
+            "site",
+            "subnet",
+            "user",
+        ],
+    ),
+    ("klist", &["purge", "sessions", "tgt", "tickets"]),
+    (
+        "launchctl",
+        &[
+            "bootout",
+            "bootstrap",
+            "disable",
+            "enable",
+            "kickstart",
+            "list",
+            "load",
+            "print",
+            "remove",
+            "start",
+            "stop",
+            "submit",
+            "unload",
+        ],
+    ),
+    (
+        "net",
+        &[
+            "accounts",
+            "computer",
+            "config",
+            "continue",
+            "file",
+            "group",
+            "helpmsg",
+            "localgroup",
+            "pause",
+            "print",
+            "session",
+            "share",
+            "start",
+            "statistics",
+            "stop",
+            "time",
+            "use",
+            "user",
+            "users",
+            "view",
+        ],
+    ),
+    (
+        "netsh",
+        &[
+            "add",
+            "advfirewall",
+            "bridge",
+            "delete",
+            "dhcpclient",
+            "dnsclient",
+            "dump",
+            "exec",
+            "firewall",
+            "http",
+            "int",
+            "interface",
+            "ipsec",
+            "lan",
+            "mbn",
+            "nap",
+            "netio",
+            "ras",
+            "rpc",
+            "set",
+            "show",
+            "trace",
+            "wcn",
+            "wfp",
+            "winhttp",
+            "winsock",
+            "wlan",
+        ],
+    ),
+    (
+        "reg",
+        &[
+            "add", "compare", "copy", "delete", "export", "flags", "import", "load", "query",
+            "restore", "save", "unload",
+        ],
+    ),
+    (
+        "sc",
+        &[
+            "config",
+            "control",
+            "create",
+            "delete",
+            "description",
+            "failure",
+            "qc",
+            "qdescription",
+            "qfailure",
+            "query",
+            "queryex",
+            "sdset",
+            "sdshow",
+            "start",
+            "stop",
+        ],
+    ),
+    (
+        "systemctl",
+        &[
+            "daemon-reload",
+            "disable",
+            "enable",
+            "is-active",
+            "kill",
+            "list-units",
+            "mask",
+            "reload",
+            "restart",
+            "start",
+            "status",
+            "stop",
+            "unmask",
+        ],
+    ),
+    ("vssadmin", &["add", "create", "delete", "list", "resize"]),
+    (
+        "wevtutil",
+        &[
+            "cl",
+            "clear-log",
+            "el",
+            "enum-logs",
+            "epl",
+            "gl",
+            "qe",
+            "sl",
+        ],
+    ),
+    (
+        "wmic",
+        &[
+            "bios",
+            "computersystem",
+            "cpu",
+            "environment",
+            "group",
+            "logicaldisk",
+            "nicconfig",
+            "os",
+            "path",
+            "process",
+            "product",
+            "qfe",
+            "service",
+            "share",
+            "startup",
+            "useraccount",
+        ],
+    ),
+];
+
+/// The subcommands of `cmd`, if it has any in [`SUBCOMMANDS`].
+fn subcommands_of(cmd: &[u8]) -> Option<&'static [&'static str]> {
+    // The first byte turns nearly every word away before a comparison.
+    let first = cmd.first().copied();
+    SUBCOMMANDS
+        .iter()
+        .find(|(c, _)| c.as_bytes().first().copied() == first && c.as_bytes() == cmd)
+        .map(|(_, subs)| *subs)
+}
+
+/// Whether `arg` (the word after `cmd`) is one of `cmd`'s subcommands.
+fn subcommand(cmd: &[u8], arg: &[u8]) -> bool {
+    subcommands_of(cmd)
+        .is_some_and(|subs| subs.iter().any(|s| s.as_bytes().eq_ignore_ascii_case(arg)))
+}
+
+/// `HKLM\...`, `"HKEY_LOCAL_MACHINE\..."`: a Windows registry path.
+fn registry_hive(tok: &[u8]) -> bool {
+    let t = tok.strip_prefix(b"\"").unwrap_or(tok);
+    if starts_ci(t, 0, b"hkey_") {
+        return true;
+    }
+    [&b"hklm"[..], b"hkcu", b"hkcr", b"hkcc", b"hku"]
+        .iter()
+        .any(|h| starts_ci(t, 0, h) && matches!(t.get(h.len()), None | Some(b'\\' | b':' | b'"')))
+}
+
+/// `C:\`, `c:/Windows`, `\\host\share`: a Windows path.
+fn windows_path(tok: &[u8]) -> bool {
+    (tok.len() >= 3
+        && tok[0].is_ascii_alphabetic()
+        && tok[1] == b':'
+        && matches!(tok[2], b'\\' | b'/'))
+        || tok.starts_with(b"\\\\")
+}
+
+/// `http://...`, `ftp://...`: a scheme of letters and `://`.
+fn url(tok: &[u8]) -> bool {
+    memchr::memmem::find(tok, b"://")
+        .is_some_and(|i| i >= 2 && tok[..i].iter().all(u8::is_ascii_alphabetic))
+}
+
 /// The bytes that can start a separator or an expansion.
 pub(super) const META: [bool; 256] = {
     let mut t = [false; 256];
@@ -203,28 +522,154 @@ pub(super) const META: [bool; 256] = {
     t
 };
 
+/// Bits of [`BYTES`]: a byte of [`META`], and one bit for each byte that a keyword of
+/// [`keyword`] may hold (every keyword holds one of `$ % < - ( / .`).
+const SEPARATOR: u8 = 1;
+const DOLLAR: u8 = 2;
+const PERCENT: u8 = 4;
+const LT: u8 = 8;
+const DASH: u8 = 16;
+const PAREN: u8 = 32;
+const SLASH: u8 = 64;
+const DOT: u8 = 128;
+const KEYWORD: u8 = !SEPARATOR;
+const KEYWORD_BYTES: [(u8, u8); 7] = [
+    (DOLLAR, b'$'),
+    (PERCENT, b'%'),
+    (LT, b'<'),
+    (DASH, b'-'),
+    (PAREN, b'('),
+    (SLASH, b'/'),
+    (DOT, b'.'),
+];
+
+/// [`META`] and the keyword bytes in one table.
+static BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if META[i] {
+            t[i] = SEPARATOR;
+        }
+        i += 1;
+    }
+    let mut k = 0;
+    while k < KEYWORD_BYTES.len() {
+        let (bit, byte) = KEYWORD_BYTES[k];
+        t[byte as usize] |= bit;
+        k += 1;
+    }
+    t
+};
+
+/// Calls `f` with each position of `byte` in `b` (a short value) until it returns true, eight
+/// bytes at a time, so that a value with a few dots or dashes costs no branch per byte.
+#[inline]
+fn any_position(b: &[u8], byte: u8, mut f: impl FnMut(usize) -> bool) -> bool {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let pattern = u64::from(byte) * 0x0101_0101_0101_0101;
+    // The high bit of each byte of `x` that is `byte`, exactly (no borrow between bytes).
+    let found = |x: u64| {
+        let y = x ^ pattern;
+        !(((y & LOW7) + LOW7) | y | LOW7)
+    };
+    let mut visit = |at: usize, mut hits: u64| {
+        while hits != 0 {
+            if f(at + hits.trailing_zeros() as usize / 8) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        false
+    };
+    let mut chunks = b.chunks_exact(8);
+    for (c, chunk) in chunks.by_ref().enumerate() {
+        let x = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        if visit(c * 8, found(x)) {
+            return true;
+        }
+    }
+    let tail = chunks.remainder().len();
+    if tail == 0 {
+        return false;
+    }
+    if b.len() >= 8 {
+        // The last eight bytes, of which the first `8 - tail` were seen already.
+        let at = b.len() - 8;
+        let last = &b[at..];
+        let x = u64::from_le_bytes([
+            last[0], last[1], last[2], last[3], last[4], last[5], last[6], last[7],
+        ]);
+        return visit(at, found(x) & (u64::MAX << (8 * (8 - tail))));
+    }
+    let x = b.iter().rev().fold(0, |x, &c| x << 8 | u64::from(c));
+    // Zero padding is never `byte`, which is not zero.
+    visit(0, found(x))
+}
+
 /// Scans one decoded value.
 pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    // Short values in one pass over a byte table; long ones with `memchr`, which skips ahead.
-    let has_meta = if b.len() <= 64 {
-        b.iter().any(|&c| META[usize::from(c)])
+    // Short values in one pass over a byte table, then, for each keyword byte they hold, the
+    // keywords around each of its places; long ones with `memchr`, which skips ahead.
+    let (has_meta, may_keyword) = if b.len() <= 64 {
+        let classes = b.iter().fold(0u8, |m, &c| m | BYTES[usize::from(c)]);
+        (
+            classes & SEPARATOR != 0,
+            classes & KEYWORD != 0 && short_may_have_keyword(b, classes),
+        )
     } else {
-        memchr::memchr3(b';', b'|', b'&', b).is_some()
+        let meta = memchr::memchr3(b';', b'|', b'&', b).is_some()
             || memchr::memchr3(b'\n', b'\r', b'`', b).is_some()
             || memchr::memchr3(b'$', b'%', b'{', b).is_some()
-            || memchr::memchr(b'\\', b).is_some()
+            || memchr::memchr(b'\\', b).is_some();
+        (meta, may_have_keyword(b))
     };
-    if let Some(h) = keyword(value) {
-        return Some(h);
+    if may_keyword {
+        if let Some(h) = keyword(value) {
+            return Some(h);
+        }
     }
     if !has_meta {
         return leading_command(value);
     }
+    separators(value)
+}
+
+/// [`scan`] for a parameter name or a JSON key rather than a value: the same, except that a
+/// name that is one bare word is a medium signal at most. Forms name their fields `passwd`,
+/// `uname` or `hostname`; a value that is `uname` alone is a probe, a field called so is not.
+pub fn scan_key(key: &str) -> Option<Hit> {
+    scan(key).map(|hit| as_key(key, hit))
+}
+
+/// A hit of [`scan`] on `key`, weighed as [`scan_key`] weighs it.
+pub(crate) fn as_key(key: &str, mut hit: Hit) -> Hit {
+    if key
+        .trim_ascii()
+        .bytes()
+        .all(|c| WORD_BYTE[usize::from(c)] != 0)
+    {
+        hit.level = hit.level.max(2);
+    }
+    hit
+}
+
+/// [`scan`] of a value with a separator: the command after each, or at the start.
+#[inline(never)]
+fn separators(value: &str) -> Option<Hit> {
+    let b = value.as_bytes();
     let mut best: Option<Hit> = None;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        // Most bytes are not separators: one table load turns them away.
+        if !META[usize::from(c)] {
+            i += 1;
+            continue;
+        }
         let sep_len = match c {
             b';' | b'\n' | b'\r' | b'`' => 1,
             b'|' | b'&' => {
@@ -259,6 +704,20 @@ pub fn scan(value: &str) -> Option<Hit> {
     best.or_else(|| leading_command(value))
 }
 
+/// [`may_have_keyword`] for a short value whose bytes have the [`BYTES`] bits `classes`: each
+/// keyword byte it holds is looked for eight bytes at a time, and the keywords that may hold it
+/// are tried around each place.
+#[inline(never)]
+fn short_may_have_keyword(b: &[u8], classes: u8) -> bool {
+    (classes & DOT != 0 && any_position(b, b'.', |p| near_dot(b, p)))
+        || (classes & DASH != 0 && any_position(b, b'-', |p| near_dash(b, p)))
+        || (classes & SLASH != 0 && any_position(b, b'/', |p| near_slash(b, p)))
+        || (classes & PAREN != 0 && any_position(b, b'(', |p| near_paren(b, p)))
+        || (classes & DOLLAR != 0 && any_position(b, b'$', |p| near_dollar(b, p)))
+        || (classes & PERCENT != 0 && any_position(b, b'%', |p| near_percent(b, p)))
+        || (classes & LT != 0 && any_position(b, b'<', |p| near_lt(b, p)))
+}
+
 /// True for the hex digits of `%0a`, `%0d`, `%26`, `%3b`, `%60` or `%7c`.
 fn encoded_separator(hex: Option<&[u8]>) -> bool {
     matches!(
@@ -280,59 +739,120 @@ fn starts_ci(hay: &[u8], at: usize, prefix: &[u8]) -> bool {
     hay.len() >= at + prefix.len() && hay[at..at + prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
-/// The exact prefilter of [`keyword`]: false only when none of its patterns occurs in `b`.
-///
-/// Every pattern holds one of `$ % < - ( / .`; each occurrence of those bytes is checked
-/// against the patterns that hold it, around it, so URLs and user agents (full of `/`, `.`
-/// and `(`) are cleared without running the automaton.
-fn may_have_keyword(b: &[u8]) -> bool {
-    for p in memchr::memchr3_iter(b'$', b'%', b'<', b) {
-        let hit = match b[p] {
-            b'$' => starts_ci(b, p + 1, b"ifs") || starts_ci(b, p + 1, b"{ifs}"),
-            b'%' => starts_ci(b, p + 1, b"comspec%"),
-            _ => starts_ci(b, p + 1, b"!--#exec"),
-        };
-        if hit {
-            return true;
-        }
+/// Whether a pattern of [`keyword`] may hold the byte at `b[p]`, one of `$ % < - ( / .`: each
+/// is checked against the patterns that hold it, around it, so URLs and user agents (full of
+/// `/`, `.` and `(`) are cleared without running the automaton.
+fn keyword_near(b: &[u8], p: usize) -> bool {
+    match b[p] {
+        b'$' => near_dollar(b, p),
+        b'%' => near_percent(b, p),
+        b'<' => near_lt(b, p),
+        b'-' => near_dash(b, p),
+        b'(' => near_paren(b, p),
+        b'/' => near_slash(b, p),
+        b'.' => near_dot(b, p),
+        _ => false,
     }
-    for p in memchr::memchr3_iter(b'-', b'(', b'/', b) {
-        let hit = match b[p] {
-            // `invoke-expression`, `invoke-webrequest`, `start-process`, `-encodedcommand`,
-            // `bash -i`, `/bin/sh -c`, `/bin/bash -c`.
-            b'-' => {
-                ends_ci(b, p, b"invoke")
-                    || ends_ci(b, p, b"start")
-                    || ends_ci(b, p, b"sh ")
-                    || starts_ci(b, p, b"-encodedcommand")
-            }
-            // `downloadstring(`, `downloadfile(`, `iex(`, `iex (`.
-            b'(' => {
-                ends_ci(b, p, b"iex")
-                    || ends_ci(b, p, b"iex ")
-                    || ends_ci(b, p, b"downloadstring")
-                    || ends_ci(b, p, b"downloadfile")
-            }
-            // `cmd /c`, `cmd.exe /k`, `/bin/sh -c`, `/dev/tcp/`.
-            _ => {
-                ends_ci(b, p, b"cmd ")
-                    || ends_ci(b, p, b"cmd.exe ")
-                    || starts_ci(b, p, b"/bin/")
-                    || starts_ci(b, p, b"/dev/tcp/")
-            }
-        };
-        if hit {
-            return true;
-        }
-    }
-    // `net.webclient`.
-    memchr::memchr_iter(b'.', b).any(|p| ends_ci(b, p, b"net") && starts_ci(b, p, b".webclient"))
 }
 
-/// Constructs that are command injection wherever they appear.
-fn keyword(value: &str) -> Option<Hit> {
-    if !may_have_keyword(value.as_bytes()) {
+/// `${ifs}`, `$ifs`.
+fn near_dollar(b: &[u8], p: usize) -> bool {
+    starts_ci(b, p + 1, b"ifs") || starts_ci(b, p + 1, b"{ifs}")
+}
+
+/// `%comspec%`.
+fn near_percent(b: &[u8], p: usize) -> bool {
+    starts_ci(b, p + 1, b"comspec%")
+}
+
+/// `<!--#exec`.
+fn near_lt(b: &[u8], p: usize) -> bool {
+    starts_ci(b, p + 1, b"!--#exec")
+}
+
+/// `invoke-expression`, `invoke-webrequest`, `start-process`, `-encodedcommand`, `bash -i`,
+/// `/bin/sh -c`, `/bin/bash -c`.
+fn near_dash(b: &[u8], p: usize) -> bool {
+    ends_ci(b, p, b"invoke")
+        || ends_ci(b, p, b"start")
+        || ends_ci(b, p, b"sh ")
+        || starts_ci(b, p, b"-encodedcommand")
+}
+
+/// `downloadstring(`, `downloadfile(`, `iex(`, `iex (`, Shellshock's `() {`.
+fn near_paren(b: &[u8], p: usize) -> bool {
+    shellshock(b, p).is_some()
+        || ends_ci(b, p, b"iex")
+        || ends_ci(b, p, b"iex ")
+        || ends_ci(b, p, b"downloadstring")
+        || ends_ci(b, p, b"downloadfile")
+}
+
+/// `cmd /c`, `cmd.exe /k`, `/bin/sh -c`, `/dev/tcp/`.
+fn near_slash(b: &[u8], p: usize) -> bool {
+    ends_ci(b, p, b"cmd ")
+        || ends_ci(b, p, b"cmd.exe ")
+        || starts_ci(b, p, b"/bin/")
+        || starts_ci(b, p, b"/dev/tcp/")
+}
+
+/// `net.webclient`.
+fn near_dot(b: &[u8], p: usize) -> bool {
+    ends_ci(b, p, b"net") && starts_ci(b, p, b".webclient")
+}
+
+/// The exact prefilter of [`keyword`] for long values: false only when none of its patterns
+/// occurs in `b`. Every pattern holds one of `$ % < - ( / .`.
+fn may_have_keyword(b: &[u8]) -> bool {
+    memchr::memchr3_iter(b'$', b'%', b'<', b).any(|p| keyword_near(b, p))
+        || memchr::memchr3_iter(b'-', b'(', b'/', b).any(|p| keyword_near(b, p))
+        || memchr::memchr_iter(b'.', b).any(|p| keyword_near(b, p))
+}
+
+/// Shellshock's function prefix at `b[p]`: `()`, `{`, one character, `;` (`() { :;};`,
+/// `() { _; } >_[$($())] {`), spaces allowed between them; returns the index past the `;`. A
+/// function whose whole body is one character is written only to smuggle what follows into a
+/// Bash environment variable.
+fn shellshock(b: &[u8], p: usize) -> Option<usize> {
+    let mut i = p;
+    // Each step skips at most 16 spaces, so the work per `(` is bounded.
+    let expect = |i: &mut usize, c: u8| {
+        let mut n = 0;
+        while *i < b.len() && b[*i] == b' ' && n < 16 {
+            *i += 1;
+            n += 1;
+        }
+        let ok = b.get(*i) == Some(&c);
+        *i += 1;
+        ok
+    };
+    if !(expect(&mut i, b'(') && expect(&mut i, b')') && expect(&mut i, b'{')) {
         return None;
+    }
+    let mut n = 0;
+    while i < b.len() && b[i] == b' ' && n < 16 {
+        i += 1;
+        n += 1;
+    }
+    if i >= b.len() || matches!(b[i], b';' | b'}' | b' ') {
+        return None;
+    }
+    i += 1;
+    expect(&mut i, b';').then_some(i)
+}
+
+/// Constructs that are command injection wherever they appear. [`scan`] calls it only when
+/// [`keyword_near`] found one of their bytes where a pattern may hold it.
+fn keyword(value: &str) -> Option<Hit> {
+    let b = value.as_bytes();
+    if let Some((p, end)) =
+        memchr::memchr_iter(b'(', b).find_map(|p| shellshock(b, p).map(|end| (p, end)))
+    {
+        return Some(Hit {
+            level: 1,
+            rule: "shell-construct",
+            evidence: p..end,
+        });
     }
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     const PATTERNS: [&str; 22] = [
@@ -368,7 +888,6 @@ fn keyword(value: &str) -> Option<Hit> {
                 .ok()
         })
         .as_ref()?;
-    let b = value.as_bytes();
     for m in ac.find_iter(b) {
         let p = PATTERNS[m.pattern().as_usize()];
         let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
@@ -390,14 +909,31 @@ fn keyword(value: &str) -> Option<Hit> {
     None
 }
 
-/// Reads the word at `start` as a shell would, into `buf`; returns its length (lower case,
-/// quotes, backslashes and `$IFS`-like expansions removed, directory prefix dropped) and the
-/// index just past it.
-fn read_word(b: &[u8], start: usize, buf: &mut [u8; 40]) -> (usize, usize) {
-    let mut n = 0;
+/// Reads the word at `start` as a shell would, into `word` (lower case, quotes, backslashes and
+/// `$IFS`-like expansions removed, directory prefix dropped); returns the index just past it. A
+/// word longer than any name is left empty.
+fn read_word(b: &[u8], start: usize, word: &mut names::Word) -> usize {
+    // The length in a local, not in `word`, so that the loop keeps it in a register.
+    let mut n = word.len;
     let mut i = start;
     while i < b.len() {
-        let c = b[i];
+        // Letters, digits, `.`, `_` and `-` go straight into the word, in a tight loop.
+        while let Some(&lower) = b.get(i).map(|&c| &WORD_BYTE[usize::from(c)]) {
+            if lower == 0 {
+                break;
+            }
+            let Some(slot) = word.bytes.get_mut(n) else {
+                word.bytes.fill(0);
+                word.len = 0;
+                return i;
+            };
+            *slot = lower;
+            n += 1;
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         match c {
             // A written-out `\n` ends the word; other backslashes only quote.
             b'\\' if n > 0 && matches!(b.get(i + 1), Some(b'n' | b'r')) => break,
@@ -415,29 +951,31 @@ fn read_word(b: &[u8], start: usize, buf: &mut [u8; 40]) -> (usize, usize) {
             }
             b'/' => {
                 // `/bin/cat`, `/usr/bin/id`: keep the last component.
+                word.bytes[..n].fill(0);
                 n = 0;
-                i += 1;
-            }
-            c if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-' => {
-                if n < buf.len() {
-                    buf[n] = c.to_ascii_lowercase();
-                    n += 1;
-                } else {
-                    return (0, i);
-                }
                 i += 1;
             }
             _ => break,
         }
     }
-    (n, i)
+    word.len = n;
+    i
 }
 
-/// Interpreters are also the names of languages ("Skills: Java; Python"): they count only with
-/// an argument (`python -c`, `perl -e '...'`, `php /tmp/x`).
-const INTERPRETERS: &[&str] = &[
-    "java", "lua", "node", "perl", "php", "python", "python2", "python3", "ruby",
-];
+/// For each byte of a word (an ASCII letter, a digit, `.`, `_`, `-`), its lower case; 0 for
+/// every other byte.
+static WORD_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-' {
+            t[c] = b.to_ascii_lowercase();
+        }
+        c += 1;
+    }
+    t
+};
 
 /// How many words (three letters or more) stand within 64 bytes around `at..end`: markdown and
 /// sentences have several, an injected value next to none.
@@ -450,50 +988,17 @@ fn words_around(b: &[u8], at: usize, end: usize) -> usize {
     count(&b[at.saturating_sub(64)..at]) + count(&b[end..b.len().min(end + 64)])
 }
 
-/// Where [`lookup`]'s filter keeps a word: a bit out of 4096 for its length, first and last
-/// byte together.
-fn filter_key(word: &[u8]) -> Option<usize> {
-    let (&a, &z) = (word.first()?, word.last()?);
-    let k = (usize::from(a & 63) << 6 | usize::from(z & 63)) ^ word.len().wrapping_mul(613);
-    Some(k % 4096)
+/// The first whitespace-separated token of `rest` (already trimmed at the start).
+fn first_token(rest: &[u8]) -> &[u8] {
+    let end = rest
+        .iter()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
-fn lookup(word: &[u8]) -> Option<bool> {
-    // Both lists, sorted once, searched by halving: a few comparisons instead of a walk over
-    // some 160 names for every word read. Before that, a bit for the length, first and last
-    // byte together turns most words away without a comparison.
-    struct Names {
-        sorted: Vec<(&'static [u8], bool)>,
-        seen: [u64; 64],
-    }
-    static NAMES: OnceLock<Names> = OnceLock::new();
-    let names = NAMES.get_or_init(|| {
-        // `DISTINCT` first, so a name in both lists keeps `true`, as the walk did.
-        let mut v: Vec<(&'static [u8], bool)> = DISTINCT
-            .iter()
-            .map(|w| (w.as_bytes(), true))
-            .chain(WORDLIKE.iter().map(|w| (w.as_bytes(), false)))
-            .collect();
-        v.sort_by(|a, b| a.0.cmp(b.0));
-        v.dedup_by(|later, earlier| later.0 == earlier.0);
-        let mut seen = [0u64; 64];
-        for (w, _) in &v {
-            if let Some(k) = filter_key(w) {
-                seen[k / 64] |= 1 << (k % 64);
-            }
-        }
-        Names { sorted: v, seen }
-    });
-    let k = filter_key(word)?;
-    if names.seen[k / 64] & (1 << (k % 64)) == 0 {
-        return None;
-    }
-    let at = names.sorted.binary_search_by(|(w, _)| w.cmp(&word)).ok()?;
-    names.sorted.get(at).map(|&(_, distinct)| distinct)
-}
-
-/// True when the text after a command reads like shell rather than a sentence.
-fn shell_like_rest(rest: &[u8]) -> bool {
+/// True when the text after the command `cmd` reads like shell rather than a sentence.
+fn shell_like_rest(cmd: &[u8], rest: &[u8]) -> bool {
     let trimmed = rest.trim_ascii_start();
     let Some(&first) = trimmed.first() else {
         return true;
@@ -527,18 +1032,42 @@ fn shell_like_rest(rest: &[u8]) -> bool {
     if first.is_ascii_digit() {
         return true;
     }
-    let tok_end = trimmed
-        .iter()
-        .position(|c| c.is_ascii_whitespace())
-        .unwrap_or(trimmed.len());
-    let tok = &trimmed[..tok_end];
-    // `c:\`, `c:/`, a file name with an extension, `user`/`localgroup` after `net`.
+    let tok = first_token(trimmed);
+    // `c:\`, `c:/`, a file name with an extension, a subcommand (`net user`), a hive.
     (tok.len() >= 2 && tok[0].is_ascii_alphabetic() && tok[1] == b':')
         || tok.eq_ignore_ascii_case(b"user")
         || tok.eq_ignore_ascii_case(b"localgroup")
         || tok.contains(&b'/')
         || tok.contains(&b'\\')
         || tok.contains(&b'=')
+        || subcommand(cmd, tok)
+        || registry_hive(tok)
+        || which_argument(cmd, trimmed)
+}
+
+/// `which curl`, `whereis nc`: one command name after `which`, and nothing after it.
+fn which_argument(cmd: &[u8], rest: &[u8]) -> bool {
+    if cmd != b"which" && cmd != b"whereis" {
+        return false;
+    }
+    let mut word = names::Word::new();
+    let end = read_word(rest, 0, &mut word);
+    if word.len == 0 || !rest[end..].trim_ascii().is_empty() {
+        return false;
+    }
+    let name = word.as_bytes();
+    match names::lookup_word(&word).map(|(kind, _)| kind) {
+        Some(Kind::Distinct | Kind::DistinctWord | Kind::Program | Kind::Short | Kind::Brand) => {
+            true
+        }
+        // `which cat`, `which python`, but not "which time".
+        Some(Kind::WordLike) => name.len() <= 3 || interpreter(name),
+        _ => false,
+    }
+}
+
+fn interpreter(name: &[u8]) -> bool {
+    INTERPRETERS.iter().any(|i| i.as_bytes() == name)
 }
 
 /// A command at a separator: `;id`, `| cat /etc/passwd`, `$(whoami)`, `` `uname -a` ``.
@@ -552,18 +1081,30 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     while i < limit && matches!(b[i], b' ' | b'\t' | b'+' | b'(' | b'{' | b'!') {
         i += 1;
     }
-    let mut buf = [0u8; 40];
-    let (n, end) = read_word(b, i, &mut buf);
-    if n == 0 {
+    let mut word = names::Word::new();
+    let end = read_word(b, i, &mut word);
+    if word.len == 0 {
         return None;
     }
-    let distinct = lookup(&buf[..n])?;
+    let name = word.as_bytes();
     // The word must end there: `;idea` is not `;id`.
     if b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
     // Bounded windows on both sides keep the work per separator constant.
     let rest = &b[end..b.len().min(end + 128)];
+    let (kind, has_subcommands) = names::lookup_word(&word)?;
+    let kind = match kind {
+        // `reg add`, `sc query`: a subcommand makes even a word a command.
+        Kind::Word | Kind::Brand | Kind::WordLike | Kind::Short
+            if has_subcommands && subcommand(name, first_token(rest.trim_ascii_start())) =>
+        {
+            Kind::Distinct
+        }
+        Kind::Word | Kind::Brand => return None,
+        k => k,
+    };
+    let distinct = kind.distinct();
     let evidence = at..end;
     let substitution = sep == b'`' || (sep == b'$' && sep_len == 2);
     if sep == b'{' {
@@ -584,7 +1125,11 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
             // Markdown spells code the same way: `type` in a sentence is not a command.
             let prose = words_around(b, at, end) >= 3;
             return Some(Hit {
-                level: if prose && !distinct { 3 } else { 1 },
+                level: match kind {
+                    _ if !prose || distinct => 1,
+                    Kind::Program => 2,
+                    _ => 3,
+                },
                 rule: "command-substitution",
                 evidence,
             });
@@ -599,7 +1144,7 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
         .count();
     if distinct {
         return Some(Hit {
-            level: if shell_like_rest(rest) || words_before <= 2 {
+            level: if shell_like_rest(name, rest) || words_before <= 2 {
                 1
             } else {
                 2
@@ -608,23 +1153,25 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
             evidence,
         });
     }
-    if !shell_like_rest(rest) {
+    if !shell_like_rest(name, rest) {
         return None;
     }
-    if std::str::from_utf8(&buf[..n]).is_ok_and(|w| INTERPRETERS.contains(&w)) {
+    if interpreter(name) {
         let arg = rest.trim_ascii_start();
         if !matches!(arg.first(), Some(b'-' | b'/' | b'\'' | b'"' | b'$' | b'`')) {
             return None;
         }
     }
-    // A word-like command after a separator, followed by shell: prose before it lowers the
-    // confidence ("I lost my cat; id"), unless it sits tight against the separator.
+    // A program or a word-like command after a separator, followed by shell: prose before it
+    // lowers the confidence ("I lost my cat; id"), unless it sits tight against the separator.
     let rest_words = rest
         .split(|c| c.is_ascii_whitespace())
         .filter(|w| w.len() > 2 && w.iter().all(|c| c.is_ascii_alphabetic()))
         .count();
     let level = if (tight || words_before <= 2) && rest_words <= 3 {
         1
+    } else if kind == Kind::Program {
+        2
     } else {
         3
     };
@@ -635,56 +1182,118 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     })
 }
 
-/// A value that is a command line by itself: `uname -a`, `ping -c 5 10.0.0.1`, `ls -la /tmp`.
+/// An IPv4 address at the start of `tok`: `10.0.0.1`.
+fn address(tok: &[u8]) -> bool {
+    tok.first().is_some_and(u8::is_ascii_digit) && tok.iter().filter(|&&c| c == b'.').count() == 3
+}
+
+/// `5`, `10`, `30s`: a delay for `sleep` or `timeout`.
+fn delay(tok: &[u8]) -> bool {
+    let digits = tok.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=4).contains(&digits) && matches!(&tok[digits..], b"" | b"s" | b"m")
+}
+
+/// A value that is a command line by itself: `uname -a`, `ping -c 5 10.0.0.1`, `ls -la /tmp`,
+/// `net user x y /add`, `dmesg`.
 pub(super) fn leading_command(value: &str) -> Option<Hit> {
     let b = value.trim_ascii().as_bytes();
-    let offset = value.len() - value.trim_start().len();
     if b.is_empty() || b.len() > 200 {
         return None;
     }
-    let mut buf = [0u8; 40];
-    let (n, end) = read_word(b, 0, &mut buf);
-    if n == 0 || b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+    let mut word = names::Word::new();
+    let mut end = read_word(b, 0, &mut word);
+    let mut start = 0;
+    if word.len == 0 && matches!(b[0], b'\'' | b'"') {
+        // `' whoami`: the value closes a quoted argument, then runs a command.
+        start = b
+            .iter()
+            .take(8)
+            .take_while(|c| matches!(c, b'\'' | b'"' | b' '))
+            .count();
+        end = read_word(b, start, &mut word);
+    }
+    if word.len == 0 || b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
-    let distinct = lookup(&buf[..n])?;
-    let rest = &b[end..];
-    let evidence = offset..offset + end;
+    // Most values are turned away here, by one look-up of their first word.
+    let name = word.as_bytes();
+    let (kind, has_subcommands) = names::lookup_word(&word)?;
+    let rest = b[end..].trim_ascii_start();
+    let offset = value.len() - value.trim_ascii_start().len();
+    let hit = |level| {
+        Some(Hit {
+            level,
+            rule: "shell-command",
+            evidence: offset + start..offset + end,
+        })
+    };
     if rest.is_empty() {
-        // A bare command name is a probe at most.
-        return Some(Hit {
-            level: if distinct { 2 } else { 4 },
-            rule: "shell-command",
-            evidence,
-        });
+        // A bare command name: a probe, certain only for a name that is no word. A path to a
+        // file named like a command (`../../etc/passwd`) is not one, unless its directory holds
+        // programs (`/bin/id`, `/usr/sbin/useradd`).
+        let read = &b[start..end];
+        let level = match read.iter().rposition(|&c| c == b'/') {
+            Some(slash) if !ends_ci(read, slash, b"bin") => kind.alone().max(2),
+            _ => kind.alone(),
+        };
+        return hit(level);
     }
-    let rest_t = rest.trim_ascii_start();
-    let words = rest_t.split(|c| c.is_ascii_whitespace()).count();
-    let first = rest_t.first().copied().unwrap_or(b' ');
-    let path_from_root = b.first() == Some(&b'/');
-    let option = first == b'-' && rest_t.get(1).is_some_and(|c| c.is_ascii_alphabetic());
+    let subs = if has_subcommands {
+        subcommands_of(name)
+    } else {
+        None
+    };
+    if matches!(kind, Kind::Word | Kind::Brand) && subs.is_none() {
+        return None;
+    }
+    let tok = first_token(rest);
+    // `reg add`, `sc query`: a subcommand makes even a word a command.
+    let sub = subs.is_some_and(|subs| subs.iter().any(|s| s.as_bytes().eq_ignore_ascii_case(tok)));
+    if matches!(kind, Kind::Word | Kind::Brand) && !sub {
+        return None;
+    }
+    let words = rest
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .count();
+    if words <= 16 && (sub || registry_hive(tok)) {
+        return hit(1);
+    }
+    if matches!(kind, Kind::Word | Kind::Brand) {
+        return None;
+    }
+    if ((name == b"sleep" || name == b"timeout") && words == 1 && delay(tok))
+        || which_argument(name, rest)
+    {
+        return hit(1);
+    }
+    if words > 5 {
+        return None;
+    }
+    let first = rest[0];
+    let distinct = kind.no_word();
+    let path_from_root = b[start] == b'/';
+    // `-la`; `/all`, `/c` (a Windows switch: letters only, so not a path like `/etc/passwd`).
+    let option = (first == b'-' && rest.get(1).is_some_and(u8::is_ascii_alphabetic))
+        || (first == b'/'
+            && tok.len() >= 2
+            && tok[1..].iter().all(u8::is_ascii_alphabetic)
+            && tok.len() <= 16);
     let var = first == b'%' || first == b'$';
-    let path_arg = first == b'/' || first == b'~' || (rest_t.len() > 2 && rest_t[1] == b':');
-    let address = rest_t
-        .iter()
-        .take_while(|c| !c.is_ascii_whitespace())
-        .filter(|&&c| c == b'.')
-        .count()
-        == 3
-        && first.is_ascii_digit();
-    if words <= 5 && (option || var || address || (path_arg && (distinct || path_from_root))) {
-        return Some(Hit {
-            level: 1,
-            rule: "shell-command",
-            evidence,
-        });
+    let path_arg = first == b'/' || first == b'~' || (rest.len() > 2 && rest[1] == b':');
+    // A name of `DISTINCT` or a cmdlet followed by anything short: no sentence starts so.
+    if option
+        || var
+        || kind == Kind::Distinct
+        || address(tok)
+        || windows_path(tok)
+        || (path_arg && (distinct || path_from_root))
+        || (distinct && url(tok))
+    {
+        return hit(1);
     }
-    if words <= 5 && path_arg {
-        return Some(Hit {
-            level: 2,
-            rule: "shell-command",
-            evidence,
-        });
+    if path_arg || url(tok) {
+        return hit(2);
     }
     None
 }
@@ -717,6 +1326,24 @@ mod tests {
             "uname -a",
             "ls -la /tmp",
             "\n/bin/ls -al\n",
+            "dmesg",
+            "get-childitem",
+            "Remove-PSDrive",
+            "whoami",
+            "' whoami",
+            "\" whoami",
+            "curl https://x.example/y.txt",
+            "dir C:\\Users",
+            "net user hacker Password1 /ADD",
+            "| net view",
+            "; sysinfo",
+            "reg add \"HKLM\\Software\\X\" /v y /t REG_DWORD /d 0 /f",
+            "netsh firewall set opmode disable",
+            "sleep 5",
+            "which curl",
+            "() { :;}; echo vulnerable",
+            "whoami.exe",
+            "/usr/bin/whoami",
         ] {
             assert_eq!(level(v), Some(1), "{v}");
         }
@@ -732,15 +1359,157 @@ mod tests {
             "R&D department | type of work: research",
             "cat",
             "id",
+            "make",
+            "history",
+            "column",
+            "set-up",
+            "add-on",
+            "read-only",
+            "check-in",
+            "python",
+            "nginx",
+            "which time",
+            "sleep 8 hours a night",
+            "function () { return x; }",
+            "net income",
         ] {
             assert_ne!(level(v), Some(1), "{v}");
         }
     }
 
     #[test]
+    fn a_bare_word_is_a_note_and_a_bare_program_blocks() {
+        assert_eq!(level("make"), Some(4));
+        assert_eq!(level("date"), Some(4));
+        assert_eq!(level("bash"), Some(2));
+        assert_eq!(level("gpg"), Some(2));
+        assert_eq!(level("schtasks"), Some(1));
+        assert_eq!(level("lpmove"), Some(1));
+        assert_eq!(level("Siobhan O'Brien"), None);
+        // A file named like a command is a path, not a probe.
+        assert_eq!(level("../../../../etc/passwd"), Some(2));
+        assert_eq!(level("/var/log/syslog"), Some(2));
+    }
+
+    /// [`scan`] without its prefilters: every keyword searched for, every value with a separator
+    /// byte walked.
+    fn scan_reference(value: &str) -> Option<Hit> {
+        if let Some(h) = keyword(value) {
+            return Some(h);
+        }
+        if !value.bytes().any(|c| META[usize::from(c)]) {
+            return leading_command(value);
+        }
+        separators(value)
+    }
+
+    const PIECES: &[&str] = &[
+        "net",
+        ".",
+        "webclient",
+        "-",
+        "invoke",
+        "start",
+        "sh ",
+        "-encodedcommand",
+        "(",
+        ")",
+        " ",
+        "{",
+        "}",
+        ":",
+        ";",
+        "_",
+        "iex",
+        "cmd ",
+        "cmd.exe ",
+        "/",
+        "c",
+        "bin/",
+        "dev/tcp/",
+        "$",
+        "ifs",
+        "{ifs}",
+        "9",
+        "%",
+        "comspec%",
+        "<",
+        "!--#exec",
+        "a",
+        "ayesha",
+        "@",
+        "whoami",
+        "dmesg",
+        "get-childitem",
+        "net user",
+        "|",
+        "&",
+        "'",
+        "\"",
+        "\n",
+        "`",
+        "\\",
+        "1",
+        "downloadstring",
+        "downloadfile",
+        "reg add ",
+        "HKLM\\",
+        "which ",
+        "curl",
+        "sleep 5",
+        "C:\\",
+        "https://x",
+        "é",
+        "کارڈ",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        #[test]
+        fn prefilters_agree_with_the_full_path(
+            idx in proptest::collection::vec(0..PIECES.len(), 0..16)
+        ) {
+            let v: String = idx.iter().map(|&i| PIECES[i]).collect();
+            proptest::prop_assert_eq!(scan(&v), scan_reference(&v), "{:?}", v);
+            let b = v.as_bytes();
+            let classes = b.iter().fold(0u8, |m, &c| m | BYTES[usize::from(c)]);
+            let short = classes & KEYWORD != 0 && short_may_have_keyword(b, classes);
+            proptest::prop_assert_eq!(short, may_have_keyword(b), "{:?}", v);
+            if keyword(&v).is_some() {
+                proptest::prop_assert!(short, "{:?}", v);
+            }
+        }
+
+        #[test]
+        fn any_position_finds_every_place(
+            b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..70),
+            byte in 1u8..=255,
+        ) {
+            let mut seen = Vec::new();
+            any_position(&b, byte, |p| {
+                seen.push(p);
+                false
+            });
+            let want: Vec<usize> = (0..b.len()).filter(|&p| b[p] == byte).collect();
+            proptest::prop_assert_eq!(seen, want);
+        }
+    }
+
+    #[test]
+    fn a_key_named_like_a_command_is_no_probe() {
+        for k in ["passwd", "uname", "hostname", "get-childitem"] {
+            assert_eq!(scan(k).map(|h| h.level), Some(1), "{k}");
+            assert_eq!(scan_key(k).map(|h| h.level), Some(2), "{k}");
+        }
+        assert_eq!(scan_key(";id").map(|h| h.level), Some(1));
+        assert_eq!(scan_key("name"), None);
+    }
+
+    #[test]
     fn big_inputs_are_fast_and_safe() {
         for unit in [
-            ";", ";id ", "$", "${", "`", "{", "a", "; cat ", "\\n", "'", "$(", "|/",
+            ";", ";id ", "$", "${", "`", "{", "a", "; cat ", "\\n", "'", "$(", "|/", "() {", "(",
+            "' ", "net ",
         ] {
             assert_linear(
                 &|v| {

@@ -380,6 +380,22 @@ impl Screener<'_> {
         }
     }
 
+    /// A parameter name or JSON key, screened as a value, except that a command name alone is
+    /// a name (`passwd`, `hostname` fields) and not an injection ([`cmdi::scan_key`]).
+    fn key(&mut self, location: Location, key: &str) {
+        if key.is_empty() {
+            return;
+        }
+        for (c, h) in run_checks("", key).into_iter().flatten() {
+            let h = if c == CheckName::Cmdi {
+                cmdi::as_key(key, h)
+            } else {
+                h
+            };
+            self.hit(c, h, location, "", key);
+        }
+    }
+
     /// [`Screener::value`] for values that repeat from request to request (headers, cookies):
     /// one that was clean before is not screened again.
     fn repeated_value(&mut self, location: Location, name: &str, value: &str) {
@@ -406,7 +422,7 @@ impl Screener<'_> {
         }
         let name = form_component(raw_name);
         let value = form_component(raw_value);
-        self.value(location, "", &name);
+        self.key(location, &name);
         self.value(location, &name, &value);
         true
     }
@@ -536,7 +552,7 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 return;
             }
             if string.is_key {
-                s.value(Location::Json, "", &string.text);
+                s.key(Location::Json, &string.text);
             } else {
                 s.value(Location::Json, key, &string.text);
             }

@@ -14,7 +14,11 @@
 //!   value (`javascript:alert(1)` in a redirect parameter);
 //! - calls of the usual proof-of-concept sinks (`alert(`, `prompt(`, `eval(`, `document.write(`)
 //!   right after a JavaScript break-out (`';alert(1)//`, `"-alert(1)-"`);
-//! - template delimiters (`{{constructor.constructor('alert(1)')()}}`, `${alert(1)}`).
+//! - template delimiters (`{{constructor.constructor('alert(1)')()}}`, `${alert(1)}`), and the
+//!   probes of server-side template injection: arithmetic on numbers (`{{7*7}}`, `${7*7}`),
+//!   Python's dunder attributes (`{{''.__class__.__mro__}}`), calls that reach the system or
+//!   reflection (`${T(java.lang.Runtime).getRuntime().exec('id')}`) and template statements
+//!   (`{% for c in [1,2,3] %}`).
 //!
 //! Before that the value is decoded the way layered escaping hides it: HTML entities (named,
 //! decimal, hexadecimal, with or without `;`), a further layer of `%XX` and `%uXXXX`, JavaScript
@@ -648,6 +652,8 @@ enum Kind {
     OpenInterp,
     /// `<%`
     OpenErb,
+    /// `{%` (a Jinja, Twig, Django or Liquid statement)
+    OpenStmt,
     /// `style` (an attribute, when `=` follows).
     Style,
     /// A global object indexed by a computed name (`top[`, `window[`).
@@ -692,6 +698,7 @@ const KEYWORDS: &[(&str, Kind)] = &[
     ("${", Kind::OpenInterp),
     ("#{", Kind::OpenInterp),
     ("<%", Kind::OpenErb),
+    ("{%", Kind::OpenStmt),
     ("style", Kind::Style),
     ("top[", Kind::Global),
     ("window[", Kind::Global),
@@ -1369,7 +1376,88 @@ fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
 // ---------------------------------------------------------------------------------------------
 // Templates
 
-/// `{{...}}`, `${...}`, `#{...}`, `<%...%>`: weighed by what is inside.
+/// The statements of Jinja, Twig, Django, Nunjucks and Liquid that loop, branch, assign, load or
+/// print (`raw` and `block` only mark text, and stay a weak signal).
+const STATEMENTS: &[&[u8]] = &[
+    b"call", b"capture", b"debug", b"extends", b"filter", b"for", b"from", b"if", b"import",
+    b"include", b"load", b"macro", b"print", b"set", b"with",
+];
+
+/// A `{% statement ... %}` body: its first word is one of [`STATEMENTS`].
+fn statement(body: &[u8]) -> bool {
+    let t = body.trim_ascii_start();
+    let t = t.strip_prefix(b"-").unwrap_or(t).trim_ascii_start();
+    let word = t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    word > 0 && STATEMENTS.iter().any(|k| t[..word].eq_ignore_ascii_case(k))
+}
+
+/// Python's dunder attributes (`__class__`, `__globals__`, `.__ base __`), the way out of a
+/// Jinja or Mako sandbox: `__`, a name, `__`, with spaces allowed around the name.
+fn dunder(code: &[u8]) -> bool {
+    memchr::memmem::find_iter(code, b"__").any(|i| {
+        let rest = code[i + 2..].trim_ascii_start();
+        let name = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        name > 0 && rest[name..].trim_ascii_start().starts_with(b"__")
+    })
+}
+
+/// What a template body calls to reach the operating system or the runtime's reflection:
+/// `popen(`, `system(`, `exec(`, Java's `getRuntime()`, `ProcessBuilder`, `Class.forName(`,
+/// `getClass()`, Python's `subprocess`, FreeMarker's `?new()`, Jinja's `|attr(` (a dunder
+/// spelled as a string).
+const SINKS: &[&[u8]] = &[
+    b"popen(",
+    b"system(",
+    b"exec(",
+    b"getruntime(",
+    b"processbuilder",
+    b".forname(",
+    b".getclass(",
+    b"subprocess",
+    b"?new(",
+    b"|attr(",
+];
+
+fn sink(code: &[u8]) -> bool {
+    SINKS.iter().any(|s| contains_i(code, s))
+}
+
+/// Arithmetic on number literals (`7*7`, `4 + 4`, `7*'7'`): the probe that shows a template
+/// engine evaluated the value.
+fn arithmetic(code: &[u8]) -> bool {
+    let digits_at = |i: usize| code.get(i).is_some_and(u8::is_ascii_digit);
+    let mut i = 0;
+    while i < code.len() {
+        if !matches!(code[i], b'*' | b'+' | b'-' | b'/' | b'%') {
+            i += 1;
+            continue;
+        }
+        let mut a = i;
+        while a > 0 && code[a - 1] == b' ' {
+            a -= 1;
+        }
+        let mut b = i + 1;
+        while b < code.len() && matches!(code[b], b' ' | b'\'' | b'"') {
+            b += 1;
+        }
+        // A number before (not the end of a name such as `x1`) and a number after.
+        if a > 0
+            && code[a - 1].is_ascii_digit()
+            && !code[..a]
+                .iter()
+                .rev()
+                .find(|c| !c.is_ascii_digit())
+                .is_some_and(|&c| is_ident(c) || c == b'.')
+            && digits_at(b)
+        {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// `{{...}}`, `${...}`, `#{...}`, `<%...%>`, `{%...%}`: weighed by what is inside.
 fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
     let mut open_mustache: Option<usize> = None;
     // The next `}` at or after a position; positions only grow, so searches never overlap.
@@ -1387,6 +1475,7 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
         next_close = Some((from, found));
         found
     };
+    // The same for `%>` and `%}`.
     let mut next_erb: Option<(usize, Option<usize>)> = None;
     let mut erb_close = |from: usize| -> Option<usize> {
         if let Some((f, found)) = next_erb {
@@ -1399,6 +1488,20 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
             .and_then(|t| memchr::memmem::find(t, b"%>"))
             .map(|o| from + o);
         next_erb = Some((from, found));
+        found
+    };
+    let mut next_stmt: Option<(usize, Option<usize>)> = None;
+    let mut stmt_close = |from: usize| -> Option<usize> {
+        if let Some((f, found)) = next_stmt {
+            if from >= f && found.is_none_or(|x| from <= x) {
+                return found;
+            }
+        }
+        let found = s
+            .get(from..)
+            .and_then(|t| memchr::memmem::find(t, b"%}"))
+            .map(|o| from + o);
+        next_stmt = Some((from, found));
         found
     };
     let mut covered = 0;
@@ -1419,6 +1522,10 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
                 None => continue,
             },
             Kind::OpenErb => (a, e..erb_close(e).unwrap_or(s.len())),
+            Kind::OpenStmt => match stmt_close(e) {
+                Some(c) => (a, e..c),
+                None => continue,
+            },
             _ => continue,
         };
         // Unclosed delimiters make bodies overlap: judge each stretch once, in a short window.
@@ -1432,13 +1539,17 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
         let danger = inner.iter().any(|m| matches!(m.2, Kind::Ctor | Kind::Dom))
             || inner
                 .iter()
-                .any(|m| m.2 == Kind::Call && s.get(m.1) == Some(&b'('));
+                .any(|m| m.2 == Kind::Call && s.get(m.1) == Some(&b'('))
+            || dunder(code)
+            || sink(code)
+            || (kind != Kind::OpenStmt && arithmetic(code))
+            || (kind == Kind::OpenStmt && statement(code));
         let calls = code.iter().any(|&b| matches!(b, b'(' | b'['));
         let level = match (danger, calls, kind) {
             (true, _, _) => 1,
             (false, _, Kind::OpenErb) => 2,
             (false, true, _) => 2,
-            (false, false, Kind::OpenInterp) => 3,
+            (false, false, Kind::OpenInterp | Kind::OpenStmt) => 3,
             (false, false, _) => 4,
         };
         let end = (body.end + 2).min(s.len());
