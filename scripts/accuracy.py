@@ -122,7 +122,8 @@ def run_libinjection(requests):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--qila", default=os.path.join(ROOT, "target", "release", "qila"))
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    ap.add_argument("--qila", default=os.path.join(target, "release", "qila"))
     ap.add_argument("--corpus", default=os.path.join(ROOT, "testdata", "corpus", "eval-public.jsonl.gz"))
     ap.add_argument("--mode", default="open")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
