@@ -150,6 +150,11 @@ fn plain_short(b: &[u8]) -> bool {
             i += 1;
             continue;
         }
+        // Letters right after a digit may end a number the lexer reads (`0x1f` of `0x1for`,
+        // `1e5`), and what follows that number may be a keyword: not plain.
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            return false;
+        }
         let s = i;
         while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
@@ -1095,25 +1100,7 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
         Ctx::Bare => {}
         Ctx::Quote(q) => {
             // The value continues a string opened by `q`: find where it closes.
-            let closed = {
-                let mut i = 0;
-                loop {
-                    let Some(off) = memchr::memchr2(q, b'\\', &b[i.min(b.len())..]) else {
-                        break None;
-                    };
-                    i += off;
-                    if b[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if b.get(i + 1) == Some(&q) {
-                        i += 2;
-                        continue;
-                    }
-                    break Some(i);
-                }
-            };
-            let close = closed?;
+            let close = quick::closing_quote(b, q)?;
             lx.i = close + 1;
             breakout = Some(close);
         }
@@ -1993,6 +1980,20 @@ mod tests {
             "'.'",
         ] {
             assert!(!plain_short(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_run_into_keywords() {
+        for v in [
+            "0x1for@oror",
+            "0x1for oror",
+            "0x1for",
+            "1e5union select",
+            "0x1fand 1",
+            "0x1f or@a",
+        ] {
+            assert_eq!(scan_bytes(v.as_bytes()), reference(v.as_bytes()), "{v}");
         }
     }
 
