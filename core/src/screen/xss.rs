@@ -1457,53 +1457,42 @@ fn arithmetic(code: &[u8]) -> bool {
     false
 }
 
+/// The next occurrence of a closing delimiter at or after a position, remembered: the marks
+/// of [`templates`] come in order, so one search answers every position up to what it found.
+struct NextClose {
+    needle: &'static [u8],
+    /// Where the last search started and what it found.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl NextClose {
+    fn new(needle: &'static [u8]) -> NextClose {
+        NextClose { needle, last: None }
+    }
+
+    fn find(&mut self, s: &[u8], from: usize) -> Option<usize> {
+        if let Some((f, found)) = self.last {
+            if from >= f && found.is_none_or(|x| from <= x) {
+                return found;
+            }
+        }
+        let found = s
+            .get(from..)
+            .and_then(|t| memchr::memmem::find(t, self.needle))
+            .map(|o| from + o);
+        self.last = Some((from, found));
+        found
+    }
+}
+
 /// `{{...}}`, `${...}`, `#{...}`, `<%...%>`, `{%...%}`: weighed by what is inside.
 fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
     let mut open_mustache: Option<usize> = None;
-    // The next `}` at or after a position; positions only grow, so searches never overlap.
-    let mut next_close: Option<(usize, Option<usize>)> = None;
-    let mut close_after = |from: usize| -> Option<usize> {
-        if let Some((f, found)) = next_close {
-            if from >= f && found.is_none_or(|x| from <= x) {
-                return found;
-            }
-        }
-        let found = s
-            .get(from..)
-            .and_then(|t| memchr::memchr(b'}', t))
-            .map(|o| from + o);
-        next_close = Some((from, found));
-        found
-    };
-    // The same for `%>` and `%}`.
-    let mut next_erb: Option<(usize, Option<usize>)> = None;
-    let mut erb_close = |from: usize| -> Option<usize> {
-        if let Some((f, found)) = next_erb {
-            if from >= f && found.is_none_or(|x| from <= x) {
-                return found;
-            }
-        }
-        let found = s
-            .get(from..)
-            .and_then(|t| memchr::memmem::find(t, b"%>"))
-            .map(|o| from + o);
-        next_erb = Some((from, found));
-        found
-    };
-    let mut next_stmt: Option<(usize, Option<usize>)> = None;
-    let mut stmt_close = |from: usize| -> Option<usize> {
-        if let Some((f, found)) = next_stmt {
-            if from >= f && found.is_none_or(|x| from <= x) {
-                return found;
-            }
-        }
-        let found = s
-            .get(from..)
-            .and_then(|t| memchr::memmem::find(t, b"%}"))
-            .map(|o| from + o);
-        next_stmt = Some((from, found));
-        found
-    };
+    // The next `}`, `%>` and `%}` at or after a position; positions only grow, so searches
+    // never overlap.
+    let mut close_after = NextClose::new(b"}");
+    let mut erb_close = NextClose::new(b"%>");
+    let mut stmt_close = NextClose::new(b"%}");
     let mut covered = 0;
     for &(a, e, kind) in &marks.list {
         let (start, body) = match kind {
@@ -1517,12 +1506,12 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
                 Some(o) => (o, o + 2..a),
                 None => continue,
             },
-            Kind::OpenInterp => match close_after(e) {
+            Kind::OpenInterp => match close_after.find(s, e) {
                 Some(c) => (a, e..c),
                 None => continue,
             },
-            Kind::OpenErb => (a, e..erb_close(e).unwrap_or(s.len())),
-            Kind::OpenStmt => match stmt_close(e) {
+            Kind::OpenErb => (a, e..erb_close.find(s, e).unwrap_or(s.len())),
+            Kind::OpenStmt => match stmt_close.find(s, e) {
                 Some(c) => (a, e..c),
                 None => continue,
             },

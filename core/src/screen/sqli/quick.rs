@@ -360,7 +360,7 @@ fn has_plain_word(b: &[u8], start: usize) -> bool {
 }
 
 /// Where the string a value continues is closed by `q`, as the quoted context reads it.
-fn closing_quote(b: &[u8], q: u8) -> Option<usize> {
+pub(super) fn closing_quote(b: &[u8], q: u8) -> Option<usize> {
     let mut i = 0;
     loop {
         let off = memchr::memchr2(q, b'\\', &b[i.min(b.len())..])?;
