@@ -196,7 +196,9 @@ pub struct ResponseConfig {
     pub limit_status: u16,
     /// `Retry-After` seconds; 0 leaves it out.
     pub retry_after: u32,
-    /// Name of the header announcing the read-only state; empty leaves it out.
+    /// Name of the header announcing the read-only state; empty leaves it out. A header name
+    /// (an HTTP token), so that the bindings can add it to a response as it is.
+    #[serde(deserialize_with = "header_name_or_empty")]
     pub mode_header: String,
     /// What to do instead (English).
     pub contact: String,
@@ -405,6 +407,18 @@ fn header_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error
             }
         })
         .collect()
+}
+
+fn header_name_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let h = String::deserialize(d)?;
+    if h.is_empty() || is_token(&h) {
+        Ok(h)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "`{}` is not a header name",
+            h.escape_debug()
+        )))
+    }
 }
 
 mod defaults {
@@ -757,6 +771,12 @@ mod tests {
         let e = Policy::from_json("{\n \"response\": {\"lockdown_status\": 200}\n}").unwrap_err();
         assert_eq!(e.key(), Some("response.lockdown_status"));
         assert_eq!(e.line(), Some(2));
+
+        let e = Policy::from_toml("[response]\nmode_header = \"Qila-Mode\\r\\nSet-Cookie: a=b\"")
+            .unwrap_err();
+        assert_eq!(e.key(), Some("response.mode_header"));
+        assert!(e.to_string().contains("not a header name"), "{e}");
+        assert!(Policy::from_toml("[response]\nmode_header = \"\"").is_ok());
 
         let e = Policy::from_toml("[deny]\nextra = [\"/a/../b\"]").unwrap_err();
         assert_eq!(e.key(), Some("deny.extra[0]"));

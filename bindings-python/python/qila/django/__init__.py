@@ -83,6 +83,20 @@ def _response(verdict: Verdict) -> HttpResponse:
     return response
 
 
+def _add_headers(response: HttpResponse, added: Any) -> None:
+    """Adds the verdict's headers (on an allowed request, the mode header during a lockdown).
+    Their names are HTTP tokens and their values printable ASCII, which the core checks when it
+    loads the policy, so they go into the response's header store as they are: Django's
+    ``headers[name] = value`` would check and re-encode both on every request."""
+    store = getattr(response.headers, "_store", None)
+    if type(store) is dict:
+        for name, value in added:
+            store[name.lower()] = (name, value)
+    else:
+        for name, value in added:
+            response.headers[name] = value
+
+
 def _body(request: HttpRequest, policy: Policy) -> bytes | None:
     """The first ``max_body_bytes + 1`` bytes of the body, read without consuming it: the
     request's stream is replaced by one that gives them back first, so ``request.body``,
@@ -130,9 +144,9 @@ class LockdownMiddleware:
             if refusal is not None:
                 log_write_refused(refusal, verdict, scope.refused.sql)
                 return _response(refusal)
-        headers = response.headers
-        for name, value in verdict.headers:
-            headers[name] = value
+        added = verdict.headers
+        if added:
+            _add_headers(response, added)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
