@@ -1063,8 +1063,9 @@ fn function(w: &[u8]) -> Func {
 
 /// Names that only a database catalogue or a system procedure uses.
 fn is_catalog(w: &[u8]) -> bool {
-    const NAMES: [&[u8]; 16] = [
+    const NAMES: [&[u8]; 26] = [
         b"information_schema",
+        b"performance_schema",
         b"sysobjects",
         b"syscolumns",
         b"sysservers",
@@ -1079,9 +1080,21 @@ fn is_catalog(w: &[u8]) -> bool {
         b"pg_shadow",
         b"mysql.user",
         b"sqlite_master",
+        b"sqlite_schema",
         b"all_tables",
+        // DB2's catalogues.
+        b"sysibm.",
+        b"syscat.",
+        // Oracle's packages that reach the network or wait.
+        b"utl_http",
+        b"utl_inaddr",
+        b"dbms_pipe",
+        b"dbms_lock",
+        // MSSQL procedures that read the registry or reach a share.
+        b"xp_dirtree",
+        b"xp_regread",
     ];
-    if w.len() < 9 || !w.iter().any(|&c| c == b'_' || c == b'.') || !quick::may_hold_catalog(w) {
+    if w.len() < 7 || !w.iter().any(|&c| c == b'_' || c == b'.') || !quick::may_hold_catalog(w) {
         return false;
     }
     NAMES
@@ -1451,7 +1464,11 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
                 n.len() > 3
                     && (n[..3].eq_ignore_ascii_case(b"xp_")
                         || n[..3].eq_ignore_ascii_case(b"sp_")
-                        || n.len() > 7 && n[..7].eq_ignore_ascii_case(b"master."))
+                        || n.len() > 7 && n[..7].eq_ignore_ascii_case(b"master.")
+                        // Oracle's dynamic SQL on a string or a variable:
+                        // `execute immediate 'drop table t'`.
+                        || n.eq_ignore_ascii_case(b"immediate")
+                            && matches!(at(2), Some(K::Str | K::Var)))
             }
             _ => false,
         },

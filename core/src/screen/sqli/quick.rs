@@ -113,11 +113,11 @@ pub(super) fn may_hold_catalog(b: &[u8]) -> bool {
             && matches!(
                 (at(i - 1), at(i + 1)),
                 (b'n', b's')
-                    | (b's', b'o' | b't')
-                    | (b'p', b'c' | b'e' | b'o')
+                    | (b's', b'o' | b't' | b'p' | b'l')
+                    | (b'p', b'c' | b'e' | b'o' | b'd' | b'r')
                     | (b'g', b'c' | b's')
-                    | (b'l', b'u' | b't')
-                    | (b'e', b'm')
+                    | (b'l', b'u' | b't' | b'h' | b'i')
+                    | (b'e', b'm' | b's')
                     | (b'r', b'.')
             )
     };
@@ -385,6 +385,16 @@ mod tests {
     fn catalog_names_pass_the_first_test() {
         for name in [
             "information_schema",
+            "performance_schema",
+            "sqlite_schema",
+            "sysibm.systables",
+            "syscat.schemata",
+            "utl_http",
+            "utl_inaddr",
+            "dbms_pipe",
+            "dbms_lock",
+            "xp_dirtree",
+            "xp_regread",
             "sysobjects",
             "syscolumns",
             "sysservers",
