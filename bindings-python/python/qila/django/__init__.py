@@ -83,20 +83,6 @@ def _response(verdict: Verdict) -> HttpResponse:
     return response
 
 
-def _add_headers(response: HttpResponse, added: Any) -> None:
-    """Adds the verdict's headers (on an allowed request, the mode header during a lockdown).
-    Their names are HTTP tokens and their values printable ASCII, which the core checks when it
-    loads the policy, so they go into the response's header store as they are: Django's
-    ``headers[name] = value`` would check and re-encode both on every request."""
-    store = getattr(response.headers, "_store", None)
-    if type(store) is dict:
-        for name, value in added:
-            store[name.lower()] = (name, value)
-    else:
-        for name, value in added:
-            response.headers[name] = value
-
-
 def _body(request: HttpRequest, policy: Policy) -> bytes | None:
     """The first ``max_body_bytes + 1`` bytes of the body, read without consuming it: the
     request's stream is replaced by one that gives them back first, so ``request.body``,
@@ -125,7 +111,10 @@ class LockdownMiddleware:
         policy = (_cached or runtime()).policy
         meta = request.META
         body = _body(request, policy) if meta.get("CONTENT_LENGTH") else None
-        verdict = policy._current().evaluate_wsgi(meta, body)
+        # `_current()` only looks for a changed file; a policy from a dict or the built-in one
+        # has none.
+        native = policy._native if policy._path is None else policy._current()
+        verdict = native.evaluate_wsgi(meta, body)
         if verdict.audit_json is not None:
             log_refusal(verdict)
             if verdict.blocked:
@@ -146,7 +135,16 @@ class LockdownMiddleware:
                 return _response(refusal)
         added = verdict.headers
         if added:
-            _add_headers(response, added)
+            # Names are HTTP tokens and values printable ASCII (the core checks the policy when it
+            # loads it): they go into Django's header store as they are, without the check and
+            # re-encoding of `headers[name] = value`.
+            store = getattr(response.headers, "_store", None)
+            if type(store) is dict:
+                for name, value in added:
+                    store[name.lower()] = (name, value)
+            else:
+                for name, value in added:
+                    response.headers[name] = value
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
