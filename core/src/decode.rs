@@ -55,12 +55,21 @@ pub fn percent_decode(input: &[u8], plus_as_space: bool) -> Cow<'_, [u8]> {
 /// is replaced with U+FFFD, so the caller always gets a string to match against.
 pub fn form_component(input: &str) -> Cow<'_, str> {
     let bytes = input.as_bytes();
-    // Without `%`, only `+` can change, and the text stays valid UTF-8: no byte decoder needed.
-    if memchr::memchr(b'%', bytes).is_none() {
-        return match memchr::memchr(b'+', bytes) {
-            None => Cow::Borrowed(input),
-            Some(_) => Cow::Owned(input.replace('+', " ")),
-        };
+    // One search for either byte; most components hold neither.
+    let Some(first) = memchr::memchr2(b'%', b'+', bytes) else {
+        return Cow::Borrowed(input);
+    };
+    // Without `%`, only `+` changes, an ASCII byte for another: the text stays valid UTF-8, and
+    // a byte map is cheaper than a search for each `+`.
+    if bytes[first] == b'+' && memchr::memchr(b'%', &bytes[first + 1..]).is_none() {
+        let mapped: Vec<u8> = bytes
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        return Cow::Owned(
+            String::from_utf8(mapped)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        );
     }
     match percent_decode(bytes, true) {
         Cow::Borrowed(_) => Cow::Borrowed(input),
