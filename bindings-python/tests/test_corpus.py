@@ -45,11 +45,17 @@ def differences(case: dict[str, Any], v: qila.Verdict) -> list[str]:
     if "path" in e and v.path != e["path"]:
         differ("path", e["path"], v.path)
     if "findings" in e:
-        got = [(f.check, f.location, f.name) for f in v.findings]
+        got = [(f.check, f.location, f.name, f.evidence) for f in v.findings]
         if not e["findings"] and got:
             differ("findings", "none", got)
         for x in e["findings"]:
-            if not any(c == x["check"] and loc == x["location"] and ("name" not in x or n == x["name"]) for c, loc, n in got):
+            if not any(
+                c == x["check"]
+                and loc == x["location"]
+                and ("name" not in x or n == x["name"])
+                and ev.startswith(x.get("evidence", ""))
+                for c, loc, n, ev in got
+            ):
                 differ("finding", x, got)
     if "limit" in e and (v.limit or "none") != e["limit"]:
         differ("limit", e["limit"], v.limit or "none")

@@ -64,6 +64,8 @@ struct ExpectFinding {
     check: String,
     location: String,
     name: Option<String>,
+    /// The finding's evidence must start with this.
+    evidence: Option<String>,
 }
 
 /// Every surface name a case may mention; a typo in the file must not pass as "absent".
@@ -169,7 +171,7 @@ fn check(case: &Case, v: &Verdict<'_>) -> Vec<String> {
         }
     }
     if let Some(expected) = &e.findings {
-        let got: Vec<(String, String, String)> = v
+        let got: Vec<(String, String, String, String)> = v
             .findings()
             .iter()
             .map(|f| {
@@ -177,6 +179,7 @@ fn check(case: &Case, v: &Verdict<'_>) -> Vec<String> {
                     f.check.as_str().to_owned(),
                     f.location.as_str().to_owned(),
                     f.name.clone(),
+                    f.evidence.clone(),
                 )
             })
             .collect();
@@ -184,8 +187,11 @@ fn check(case: &Case, v: &Verdict<'_>) -> Vec<String> {
             differ("findings", &"none", &got);
         }
         for x in expected {
-            let found = got.iter().any(|(c, l, n)| {
-                c == &x.check && l == &x.location && x.name.as_ref().is_none_or(|name| name == n)
+            let found = got.iter().any(|(c, l, n, ev)| {
+                c == &x.check
+                    && l == &x.location
+                    && x.name.as_ref().is_none_or(|name| name == n)
+                    && x.evidence.as_ref().is_none_or(|e| ev.starts_with(e.as_str()))
             });
             if !found {
                 differ("finding", &(&x.check, &x.location, &x.name), &got);

@@ -583,8 +583,21 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 Some(filename) => {
                     let head = &part.body[..part.body.len().min(UPLOAD_HEAD)];
                     let fname = text_of(filename);
-                    if let Some(h) = webshell::scan_upload(filename, part.content_type, head) {
-                        s.hit(CheckName::Webshell, h, Location::Multipart, &name, &fname);
+                    match webshell::scan_upload_part(filename, part.content_type, head) {
+                        Some((h, webshell::UploadPart::Name)) => {
+                            s.hit(CheckName::Webshell, h, Location::Multipart, &name, &fname);
+                        }
+                        Some((mut h, webshell::UploadPart::Content)) => {
+                            // The evidence is what was found in the file, not in its name.
+                            let at = h.evidence.start.min(head.len())
+                                ..h.evidence
+                                    .end
+                                    .clamp(h.evidence.start.min(head.len()), head.len());
+                            let found = String::from_utf8_lossy(&head[at]);
+                            h.evidence = 0..found.len();
+                            s.hit(CheckName::Webshell, h, Location::Multipart, &name, &found);
+                        }
+                        None => {}
                     }
                     s.value(Location::Multipart, &name, &fname);
                 }

@@ -72,10 +72,28 @@ const CONFIG_NAMES: &[&str] = &[
     ".htpasswd",
 ];
 
+/// Which part of an upload a hit of [`scan_upload_part`] points into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadPart {
+    /// The file name (or, with an empty range, the declared type).
+    Name,
+    /// The first bytes of the file.
+    Content,
+}
+
 /// Scans one uploaded file: its name, declared type and first bytes.
 pub fn scan_upload(filename: &[u8], content_type: Option<&[u8]>, head: &[u8]) -> Option<Hit> {
+    scan_upload_part(filename, content_type, head).map(|(h, _)| h)
+}
+
+/// [`scan_upload`], saying whether the hit's evidence lies in the name or in the content.
+pub fn scan_upload_part(
+    filename: &[u8],
+    content_type: Option<&[u8]>,
+    head: &[u8],
+) -> Option<(Hit, UploadPart)> {
     if let Some(h) = scan_name(filename) {
-        return Some(h);
+        return Some((h, UploadPart::Name));
     }
     if let Some(ct) = content_type {
         let ct = ct.trim_ascii();
@@ -91,15 +109,18 @@ pub fn scan_upload(filename: &[u8], content_type: Option<&[u8]>, head: &[u8]) ->
             b"application/x-jsp",
         ] {
             if ct.len() >= bad.len() && ct[..bad.len()].eq_ignore_ascii_case(bad) {
-                return Some(Hit {
-                    level: 1,
-                    rule: "script-content-type",
-                    evidence: 0..0,
-                });
+                return Some((
+                    Hit {
+                        level: 1,
+                        rule: "script-content-type",
+                        evidence: 0..0,
+                    },
+                    UploadPart::Name,
+                ));
             }
         }
     }
-    scan_content(head)
+    scan_content(head).map(|h| (h, UploadPart::Content))
 }
 
 /// The file name alone.
