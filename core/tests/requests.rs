@@ -191,7 +191,9 @@ fn check(case: &Case, v: &Verdict<'_>) -> Vec<String> {
                 c == &x.check
                     && l == &x.location
                     && x.name.as_ref().is_none_or(|name| name == n)
-                    && x.evidence.as_ref().is_none_or(|e| ev.starts_with(e.as_str()))
+                    && x.evidence
+                        .as_ref()
+                        .is_none_or(|e| ev.starts_with(e.as_str()))
             });
             if !found {
                 differ("finding", &(&x.check, &x.location, &x.name), &got);
