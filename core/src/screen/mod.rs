@@ -312,6 +312,9 @@ struct Screener<'c> {
     path: &'c str,
     out: Screening,
     params: u32,
+    /// Every hit the checks reported, also those below the paranoia level or excluded: what
+    /// had none is clean for every policy, and may be remembered.
+    reported: u32,
 }
 
 fn evidence(value: &str, range: std::ops::Range<usize>) -> String {
@@ -338,6 +341,7 @@ impl Screener<'_> {
     }
 
     fn hit(&mut self, check: CheckName, hit: Hit, location: Location, name: &str, value: &str) {
+        self.reported += 1;
         if hit.level > self.cfg.paranoia
             || self.out.findings.len() >= MAX_FINDINGS
             || self.excluded(check, name)
@@ -434,7 +438,33 @@ impl Screener<'_> {
             }
         }
     }
+
+    /// Runs `screen` on a part of the request that repeats from client to client (the path of
+    /// a page, a query string), unless the same text was screened clean before; remembers it
+    /// when nothing was reported and no limit was reached. `recount` counts the parameters of
+    /// a remembered part, so that the limits hold as if it had been screened.
+    fn remembered(
+        &mut self,
+        kind: &str,
+        text: &str,
+        recount: impl FnOnce(&mut Self),
+        screen: impl FnOnce(&mut Self),
+    ) {
+        let fp = clean::fingerprint(kind, text);
+        if clean::known(fp) {
+            return recount(self);
+        }
+        let (reported, limit) = (self.reported, self.out.limit);
+        screen(self);
+        if self.reported == reported && self.out.limit == limit {
+            clean::remember(fp);
+        }
+    }
 }
+
+/// Names under which a path and a query string are remembered: no header is named so.
+const PATH_KEY: &str = " path";
+const QUERY_KEY: &str = " query";
 
 /// Screens `req`, whose normalised path is `path`.
 pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening {
@@ -443,27 +473,47 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
         path,
         out: Screening::default(),
         params: 0,
+        reported: 0,
     };
     let headers = req.header_view();
 
     // The path: probes, and what the raw path says once decoded (traversal, injection in a
-    // path segment).
-    if let Some(h) = probe::scan_path(path) {
-        s.hit(CheckName::Probe, h, Location::Path, "", path);
-    }
+    // path segment). The pages of a site are few and every client asks for them: a path
+    // screened clean is remembered, by its raw form (the normalised one follows from it).
     let raw_path = req.path();
-    if raw_path
-        .bytes()
-        .any(|b| b == b'%' || b == b'\\' || b == b'.' || b == b'\'' || b == b'<')
-    {
-        let decoded = percent_decode(raw_path.as_bytes(), false);
-        let text = text_of(&decoded);
-        s.value(Location::Path, "", &text);
-    }
+    s.remembered(
+        PATH_KEY,
+        raw_path,
+        |_| {},
+        |s| {
+            if let Some(h) = probe::scan_path(path) {
+                s.hit(CheckName::Probe, h, Location::Path, "", path);
+            }
+            if raw_path
+                .bytes()
+                .any(|b| b == b'%' || b == b'\\' || b == b'.' || b == b'\'' || b == b'<')
+            {
+                let decoded = percent_decode(raw_path.as_bytes(), false);
+                let text = text_of(&decoded);
+                s.value(Location::Path, "", &text);
+            }
+        },
+    );
 
-    // The query string.
+    // The query string, remembered like the path (`?page=2`, `?lang=ur`).
     if let Some(q) = req.query() {
-        s.pairs(Location::Query, q);
+        s.remembered(
+            QUERY_KEY,
+            q,
+            |s| {
+                for _ in raw_pairs(q) {
+                    if !s.count() {
+                        break;
+                    }
+                }
+            },
+            |s| s.pairs(Location::Query, q),
+        );
     }
 
     // Cookies.
@@ -623,5 +673,56 @@ fn whole_body(s: &mut Screener<'_>, body: &[u8]) {
     let text = text_of(body);
     if s.count() {
         s.value(Location::Body, "", &text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Request;
+
+    fn config(paranoia: u8) -> ScreeningConfig {
+        ScreeningConfig {
+            paranoia,
+            ..ScreeningConfig::default()
+        }
+    }
+
+    fn checks(target: &str, paranoia: u8) -> Vec<CheckName> {
+        let req = Request::new("GET", target);
+        let path = crate::path::normalize(req.path());
+        screen(&req, path.as_str(), &config(paranoia))
+            .findings
+            .iter()
+            .map(|f| f.check)
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_path_and_query_are_remembered() {
+        let (path, query) = ("/services/remembered-page-7d41", "lang=ur&page=2");
+        assert!(!clean::known(clean::fingerprint(PATH_KEY, path)));
+        assert!(checks(&format!("{path}?{query}"), 4).is_empty());
+        assert!(clean::known(clean::fingerprint(PATH_KEY, path)));
+        assert!(clean::known(clean::fingerprint(QUERY_KEY, query)));
+        // Remembered, still counted against the parameter limit.
+        let req = Request::new("GET", "/services/remembered-page-7d41?lang=ur&page=2");
+        let cfg = ScreeningConfig {
+            max_params: 1,
+            ..config(1)
+        };
+        assert_eq!(screen(&req, path, &cfg).limit, Some(Limit::Params));
+    }
+
+    #[test]
+    fn what_a_lower_paranoia_ignores_is_not_remembered() {
+        // `make` alone is a command only at paranoia 4: a policy at 1 does not report it, but it
+        // must not remember the query as clean for a policy at 4.
+        let target = "/search-4b2e?q=make";
+        for _ in 0..2 {
+            assert!(checks(target, 1).is_empty());
+        }
+        assert_eq!(checks(target, 4), [CheckName::Cmdi]);
+        assert!(!clean::known(clean::fingerprint(QUERY_KEY, "q=make")));
     }
 }
