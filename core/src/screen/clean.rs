@@ -1,6 +1,6 @@
-//! A memory of values already screened clean, so that the header values every request repeats
-//! (the same browser's `User-Agent`, the same `Referer`, the same session cookie) are screened
-//! once rather than on every request.
+//! A memory of values already screened clean, so that what requests repeat (the same browser's
+//! `User-Agent`, the same `Referer`, the same session cookie, the paths and query strings of the
+//! pages every visitor asks for) is screened once rather than on every request.
 //!
 //! The memory is a fixed table of 64-bit fingerprints, a keyed SipHash of the parameter name and
 //! value under a key drawn at random when the process first needs it. Only values on which no
