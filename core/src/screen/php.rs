@@ -9,6 +9,7 @@
 //!   `call_user_func`, `base64_decode`, `gzinflate`, `str_rot13`, `file_put_contents`...)
 //!   whose first argument looks like PHP: a variable, a string literal, a constant-free nested
 //!   call of the same kind. `eval()` or `exec(cmd)` in a sentence about JavaScript does not;
+//! - a function called to name a variable in an interpolated string, `{${system('id')}}`;
 //! - `phpinfo()`, `preg_replace` with the `/e` modifier, `include`/`require` of a URL or a stream
 //!   wrapper;
 //! - a serialized object, `O:8:"stdClass":1:{`.
@@ -50,6 +51,9 @@ pub fn scan(value: &str) -> Option<Hit> {
                 r"(?P<tag><\?php\b|<\?=)".to_owned(),
                 r"(?P<sg>\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV|SESSION)\s*\[|\$GLOBALS\s*\[|\$\{\s*['\x22]_(?:GET|POST|REQUEST)['\x22]\s*\})".to_owned(),
                 format!(r"(?P<call>(?:^|[^a-z0-9_$>.:]|@)(?:{calls})\s*\(\s*{arg})"),
+                // `{${f()}}`: in a string PHP interpolates, the name of a variable variable is
+                // computed by calling `f`.
+                r"(?P<curly>\{\$\{\s*@?[a-z_][a-z0-9_]*\s*\()".to_owned(),
                 r"(?P<info>\bphpinfo\s*\(\s*\))".to_owned(),
                 r#"(?P<pre>\bpreg_replace\s*\(\s*['"][^'"]{0,300}[/#~|!@%][a-df-z]*e[a-z]*['"])"#.to_owned(),
                 r#"(?P<inc>\b(?:include|require)(?:_once)?\s*\(?\s*['"]?(?:https?|ftp|php|data|expect|phar|zip|file)://)"#.to_owned(),
@@ -67,6 +71,7 @@ pub fn scan(value: &str) -> Option<Hit> {
         ("php-tag", "tag"),
         ("php-superglobal", "sg"),
         ("php-call", "call"),
+        ("php-call", "curly"),
         ("php-call", "info"),
         ("php-preg-e", "pre"),
         ("php-include", "inc"),
@@ -140,7 +145,7 @@ fn is_word(c: u8) -> bool {
 /// The exact prefilter of the regex: false only when no alternative can match, because the
 /// literal each one requires is missing. Each is looked for where it must stand:
 ///
-/// - `tag`: `<?`; `sg`: a `$`;
+/// - `tag`: `<?`; `sg` and `curly`: a `$`;
 /// - `call`, `info`, `pre`: a `(` after one of the call names (a whole word, then `\s*`);
 /// - `inc`: `://` and `include` or `require` somewhere;
 /// - `obj`: `O:` or `C:` (any case) before a digit.
