@@ -17,16 +17,16 @@
 //! `assert(`, `gzinflate(base64_decode(`, `str_rot13(`, `$_POST[...]($_POST[...])`,
 //! `${"_P"."OST"}`, `preg_replace('/.*/e'`, `WScript.Shell`, `eval(Request(`). A short PHP
 //! open tag (`<?=`, `<? `) counts only when text follows it: three given bytes turn up by chance
-//! in about one compressed photo in fifty.
+//! in a few compressed photos in a hundred.
 //!
 //! They also block when they attack what a portal does with an upload after storing it:
 //!
 //! - image conversion: ImageMagick drawing scripts (`push graphic-context`), its coders named in
 //!   an image reference (`'msl:`, `"ephemeral:`, `"text:/etc/passwd"`, `label:@`), a command
-//!   as the reference (`href="|`) or quoted into a URL (`&quot;|`), a PNG text chunk named `profile` (the file read of
-//!   CVE-2022-44268), PostScript that opens a pipe for Ghostscript (`%pipe%`), and the DjVu
-//!   annotation that ExifTool evaluated as Perl (CVE-2021-22204: `(metadata` with a quoted
-//!   backslash and line break);
+//!   as the reference (`href="|`) or quoted into a URL (`&quot;|`), a PNG text chunk named
+//!   `profile` (the file read of CVE-2022-44268), PostScript that opens a pipe for Ghostscript
+//!   (`%pipe%`), and the DjVu annotation that ExifTool evaluated as Perl (CVE-2021-22204:
+//!   `(metadata` with a quoted backslash and line break);
 //! - the server itself: server-side include directives (`<!--#exec`, `<!--#include`),
 //!   configuration that maps a file type to PHP (`application/x-httpd-php`,
 //!   `auto_prepend_file`), uWSGI's `@(exec://`, Java XML that calls `java.lang.Runtime`;
