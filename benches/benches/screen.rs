@@ -244,6 +244,40 @@ fn adversarial(c: &mut Criterion) {
     g.finish();
 }
 
+/// The upload check on the first 64 KB of a file, as the pipeline passes them: compressed
+/// bytes (a photo), and a text document.
+fn uploads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("upload check, 64 KB head");
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut photo = vec![0u8; 64 << 10];
+    for b in photo.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = (x >> 32) as u8;
+    }
+    photo[..4].copy_from_slice(b"\xff\xd8\xff\xe0");
+    let sentence = "The applicant's documents were received on 27 November and forwarded to the district office for verification. ";
+    let text = sentence.repeat((64 << 10) / sentence.len() + 1);
+    let text = &text.as_bytes()[..64 << 10];
+    g.throughput(Throughput::Bytes(64 << 10));
+    for (name, file, head) in [
+        ("photo", "cnic-front.jpg", &photo[..]),
+        ("text", "statement.txt", text),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(qila::screen::webshell::scan_upload(
+                    file.as_bytes(),
+                    Some(b"application/octet-stream"),
+                    black_box(head),
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
     short_values,
@@ -251,6 +285,7 @@ criterion_group!(
     per_check,
     sqli_vs_libinjection,
     requests,
+    uploads,
     adversarial
 );
 criterion_main!(benches);
