@@ -877,10 +877,17 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
             .min(end.saturating_add(512));
         let body = s.get(end..body_end).unwrap_or(&[]);
         let code = js_like(body) || body.iter().any(|b| matches!(b, b'=' | b'+' | b'['));
-        // `<script>KCF</script>`: a closed script block with a token inside, not prose.
-        let closes = s
-            .get(body_end..)
-            .is_some_and(|t| starts_i(t, b"</script") || starts_i(t, b"<\\/script"));
+        // `<script>KCF</script>`: a closed script block with a token inside, not prose. Extra
+        // `<` before the end tag are text to the parser (`//<</script>`).
+        let closes = s.get(body_end..).is_some_and(|t| {
+            let stray = t
+                .iter()
+                .take_while(|&&b| b == b'<')
+                .count()
+                .saturating_sub(1);
+            let t = &t[stray..];
+            starts_i(t, b"</script") || starts_i(t, b"<\\/script")
+        });
         let token = !body.is_empty() && !body.iter().any(|&b| is_space(b));
         if info.source || code || (closed && closes && (token || body.is_empty())) {
             best.add(1, "script-tag", lt..body_end.max(whole.end));
