@@ -1215,6 +1215,11 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
     if word.len == 0 || b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
+    // `wget: unable to resolve host`, `dpkg: error processing`, `Dpkg::Arch`: a program's
+    // message or a module path, not a command line (no shell runs `wget:`).
+    if b.get(end) == Some(&b':') && b.get(end + 1) != Some(&b'\\') {
+        return None;
+    }
     // Most values are turned away here, by one look-up of their first word.
     let name = word.as_bytes();
     let (kind, has_subcommands) = names::lookup_word(&word)?;
