@@ -3,7 +3,10 @@
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use qila::{Policy, Request, Timestamp};
 
 /// Typical short parameter values of a government portal, and attacks of the same length.
@@ -167,26 +170,37 @@ fn requests(c: &mut Criterion) {
     }
     form.truncate(1024);
     let form_headers = [("Content-Type", "application/x-www-form-urlencoded")];
-    g.throughput(Throughput::Bytes(form.len() as u64));
-    g.bench_function("1 KB urlencoded form", |b| {
-        let req = Request::new("POST", "/contact")
-            .headers(&form_headers)
-            .body(form.as_bytes());
-        b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
-    });
+    let post = |g: &mut BenchmarkGroup<'_, WallTime>,
+                name: &str,
+                path: &str,
+                headers: &[(&str, &str)],
+                body: &[u8]| {
+        g.throughput(Throughput::Bytes(body.len() as u64));
+        g.bench_function(name, |b| {
+            let req = Request::new("POST", path).headers(headers).body(body);
+            b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
+        });
+    };
+    post(
+        &mut g,
+        "1 KB urlencoded form",
+        "/contact",
+        &form_headers,
+        form.as_bytes(),
+    );
 
     let sentence = "The citizen facilitation centre is open from nine to five on working days, and applications for renewal can be submitted online or in person. ";
     let text = sentence.repeat((1 << 20) / sentence.len() + 1);
     let text = &text[..1 << 20];
     let text_headers = [("Content-Type", "text/plain; charset=utf-8")];
-    g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(20);
-    g.bench_function("1 MB benign text body", |b| {
-        let req = Request::new("POST", "/feedback")
-            .headers(&text_headers)
-            .body(text.as_bytes());
-        b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
-    });
+    post(
+        &mut g,
+        "1 MB benign text body",
+        "/feedback",
+        &text_headers,
+        text.as_bytes(),
+    );
 
     // The same size of varied text: punctuation, digits, quotes, brackets, URLs and Urdu.
     let sentences = [
@@ -209,13 +223,13 @@ fn requests(c: &mut Criterion) {
         cut -= 1;
     }
     mixed.truncate(cut);
-    g.throughput(Throughput::Bytes(mixed.len() as u64));
-    g.bench_function("1 MB varied text body", |b| {
-        let req = Request::new("POST", "/feedback")
-            .headers(&text_headers)
-            .body(mixed.as_bytes());
-        b.iter(|| black_box(open.evaluate_at(black_box(&req), now).action()))
-    });
+    post(
+        &mut g,
+        "1 MB varied text body",
+        "/feedback",
+        &text_headers,
+        mixed.as_bytes(),
+    );
     g.finish();
 }
 

@@ -1217,7 +1217,7 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
     }
     // `wget: unable to resolve host`, `dpkg: error processing`, `Dpkg::Arch`: a program's
     // message or a module path, not a command line (no shell runs `wget:`).
-    if b.get(end) == Some(&b':') && b.get(end + 1) != Some(&b'\\') {
+    if b.get(end) == Some(&b':') {
         return None;
     }
     // Most values are turned away here, by one look-up of their first word.

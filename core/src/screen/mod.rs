@@ -639,11 +639,8 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                         }
                         Some((mut h, webshell::UploadPart::Content)) => {
                             // The evidence is what was found in the file, not in its name.
-                            let at = h.evidence.start.min(head.len())
-                                ..h.evidence
-                                    .end
-                                    .clamp(h.evidence.start.min(head.len()), head.len());
-                            let found = String::from_utf8_lossy(&head[at]);
+                            let at = head.get(h.evidence.clone()).unwrap_or_default();
+                            let found = String::from_utf8_lossy(at);
                             h.evidence = 0..found.len();
                             s.hit(CheckName::Webshell, h, Location::Multipart, &name, &found);
                         }

@@ -323,11 +323,12 @@ fn scan_content(head: &[u8]) -> Option<Hit> {
         return Some(h);
     }
     let server_tag = memchr::memmem::find(head, b"<%").is_some();
-    let markup = head
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(head)
-        .trim_ascii_start()
-        .starts_with(b"<");
+    let markup = || {
+        head.strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(head)
+            .trim_ascii_start()
+            .starts_with(b"<")
+    };
     for m in ac.find_iter(head) {
         let (pattern, needs, rule) = PATTERNS[m.pattern().as_usize()];
         let after = &head[m.end()..];
@@ -336,7 +337,7 @@ fn scan_content(head: &[u8]) -> Option<Hit> {
             ServerTag => server_tag,
             Text => text_follows(after),
             TagEnd => {
-                markup
+                markup()
                     && after
                         .first()
                         .is_some_and(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
@@ -397,7 +398,7 @@ fn archive_entries(head: &[u8]) -> Option<Hit> {
     let hit = |rule, at: usize, len: usize| Hit {
         level: 1,
         rule,
-        evidence: at..(at + len).min(head.len()),
+        evidence: at.min(head.len())..(at + len).min(head.len()),
     };
     for at in memchr::memmem::find_iter(head, LOCAL) {
         let (Some(n), Some(_)) = (u16_at(at + 26), u16_at(at + 28)) else {
