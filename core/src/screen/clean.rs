@@ -19,12 +19,14 @@ const SLOTS: usize = 4096;
 static TABLE: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
 static KEY: OnceLock<RandomState> = OnceLock::new();
 
-/// The fingerprint of `name` = `value` (never 0, which marks an empty slot).
-pub(crate) fn fingerprint(name: &str, value: &str) -> u64 {
+/// The fingerprint of `name` = `value` (never 0, which marks an empty slot). `value` is what
+/// every check reads or derives its input from: a header's raw bytes, not its decoded text,
+/// since the scanner check reads the raw `User-Agent`.
+pub(crate) fn fingerprint(name: &str, value: &[u8]) -> u64 {
     let mut h = KEY.get_or_init(RandomState::new).build_hasher();
     h.write(name.as_bytes());
-    h.write_u8(0xFF); // not in any UTF-8 text: separates name from value
-    h.write(value.as_bytes());
+    h.write_u8(0xFF); // not in a name: separates name from value
+    h.write(value);
     h.finish() | 1
 }
 
@@ -48,9 +50,9 @@ mod tests {
 
     #[test]
     fn remembers_only_what_it_was_told() {
-        let a = fingerprint("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Test/1");
-        let b = fingerprint("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Test/2");
-        let c = fingerprint("referer", "Mozilla/5.0 (X11; Linux x86_64) Test/1");
+        let a = fingerprint("user-agent", b"Mozilla/5.0 (X11; Linux x86_64) Test/1");
+        let b = fingerprint("user-agent", b"Mozilla/5.0 (X11; Linux x86_64) Test/2");
+        let c = fingerprint("referer", b"Mozilla/5.0 (X11; Linux x86_64) Test/1");
         assert!(a != b && a != c);
         assert!(!known(a));
         remember(a);

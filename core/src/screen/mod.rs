@@ -406,18 +406,12 @@ impl Screener<'_> {
         if value.len() < MIN_REMEMBERED {
             return self.value(location, name, value);
         }
-        let fp = clean::fingerprint(name, value);
-        if clean::known(fp) {
-            return;
-        }
-        let mut any = false;
-        for (c, h) in run_checks(name, value).into_iter().flatten() {
-            any = true;
-            self.hit(c, h, location, name, value);
-        }
-        if !any {
-            clean::remember(fp);
-        }
+        self.remembered(
+            name,
+            value.as_bytes(),
+            |_| {},
+            |s| s.value(location, name, value),
+        );
     }
 
     fn pair(&mut self, location: Location, raw_name: &str, raw_value: &str) -> bool {
@@ -439,14 +433,15 @@ impl Screener<'_> {
         }
     }
 
-    /// Runs `screen` on a part of the request that repeats from client to client (the path of
-    /// a page, a query string), unless the same text was screened clean before; remembers it
-    /// when nothing was reported and no limit was reached. `recount` counts the parameters of
-    /// a remembered part, so that the limits hold as if it had been screened.
+    /// Runs `screen` on a part of the request that repeats from client to client (a header
+    /// value, a cookie, the path of a page, a query string), unless the same `text` under the
+    /// same `kind` was screened clean before; remembers it when nothing was reported at any
+    /// level and no limit was reached. `recount` counts the parameters of a remembered part,
+    /// so that the limits hold as if it had been screened.
     fn remembered(
         &mut self,
         kind: &str,
-        text: &str,
+        text: &[u8],
         recount: impl FnOnce(&mut Self),
         screen: impl FnOnce(&mut Self),
     ) {
@@ -483,7 +478,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
     let raw_path = req.path();
     s.remembered(
         PATH_KEY,
-        raw_path,
+        raw_path.as_bytes(),
         |_| {},
         |s| {
             if let Some(h) = probe::scan_path(path) {
@@ -504,7 +499,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
     if let Some(q) = req.query() {
         s.remembered(
             QUERY_KEY,
-            q,
+            q.as_bytes(),
             |s| {
                 for _ in raw_pairs(q) {
                     if !s.count() {
@@ -543,28 +538,25 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
         if !is_ua && !screened {
             continue;
         }
-        let decoded = percent_decode(value, false);
-        let text = text_of(&decoded);
-        let fp = clean::fingerprint(name, &text);
-        if clean::known(fp) {
-            continue;
-        }
-        let before = s.out.findings.len();
-        let mut any = false;
-        if is_ua {
-            if let Some(h) = probe::scan_user_agent(&text_of(value)) {
-                any = true;
-                s.hit(CheckName::Scanner, h, Location::Header, name, &text);
+        let scan = |s: &mut Screener<'_>| {
+            let decoded = percent_decode(value, false);
+            let text = text_of(&decoded);
+            if is_ua {
+                if let Some(h) = probe::scan_user_agent(&text_of(value)) {
+                    s.hit(CheckName::Scanner, h, Location::Header, name, &text);
+                }
             }
-        }
+            if screened {
+                for (c, h) in run_checks(name, &text).into_iter().flatten() {
+                    s.hit(c, h, Location::Header, name, &text);
+                }
+            }
+        };
+        // Remembered by the raw value, which both checks read (the scanner check undecoded).
         if screened {
-            for (c, h) in run_checks(name, &text).into_iter().flatten() {
-                any = true;
-                s.hit(c, h, Location::Header, name, &text);
-            }
-        }
-        if !any && s.out.findings.len() == before && screened {
-            clean::remember(fp);
+            s.remembered(name, value, |_| {}, scan);
+        } else {
+            scan(&mut s);
         }
     }
 
@@ -698,10 +690,13 @@ mod tests {
     #[test]
     fn a_clean_path_and_query_are_remembered() {
         let (path, query) = ("/services/remembered-page-7d41", "lang=ur&page=2");
-        assert!(!clean::known(clean::fingerprint(PATH_KEY, path)));
+        assert!(!clean::known(clean::fingerprint(PATH_KEY, path.as_bytes())));
         assert!(checks(&format!("{path}?{query}"), 4).is_empty());
-        assert!(clean::known(clean::fingerprint(PATH_KEY, path)));
-        assert!(clean::known(clean::fingerprint(QUERY_KEY, query)));
+        assert!(clean::known(clean::fingerprint(PATH_KEY, path.as_bytes())));
+        assert!(clean::known(clean::fingerprint(
+            QUERY_KEY,
+            query.as_bytes()
+        )));
         // Remembered, still counted against the parameter limit.
         let req = Request::new("GET", "/services/remembered-page-7d41?lang=ur&page=2");
         let cfg = ScreeningConfig {
@@ -709,6 +704,24 @@ mod tests {
             ..config(1)
         };
         assert_eq!(screen(&req, path, &cfg).limit, Some(Limit::Params));
+    }
+
+    #[test]
+    fn a_header_is_remembered_by_what_every_check_reads() {
+        // The scanner check reads the `User-Agent` undecoded: an encoded name that it does not
+        // know must not make the plain name pass as remembered.
+        let ua = |value: &'static str| {
+            let headers = [("User-Agent", value)];
+            let req = Request::new("GET", "/").headers(&headers);
+            screen(&req, "/", &config(1))
+                .findings
+                .iter()
+                .map(|f| f.check)
+                .collect::<Vec<_>>()
+        };
+        assert!(ua("sqlm%61p/1.8.4-e91b").is_empty());
+        assert!(ua("sqlm%61p/1.8.4-e91b").is_empty());
+        assert_eq!(ua("sqlmap/1.8.4-e91b"), [CheckName::Scanner]);
     }
 
     #[test]
@@ -720,6 +733,6 @@ mod tests {
             assert!(checks(target, 1).is_empty());
         }
         assert_eq!(checks(target, 4), [CheckName::Cmdi]);
-        assert!(!clean::known(clean::fingerprint(QUERY_KEY, "q=make")));
+        assert!(!clean::known(clean::fingerprint(QUERY_KEY, b"q=make")));
     }
 }
