@@ -401,9 +401,7 @@ fn header_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error
             if is_token(&h) {
                 Ok(h.to_ascii_lowercase())
             } else {
-                Err(serde::de::Error::custom(format!(
-                    "`{h}` is not a header name"
-                )))
+                Err(not_a_header_name(&h))
             }
         })
         .collect()
@@ -414,11 +412,12 @@ fn header_name_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Er
     if h.is_empty() || is_token(&h) {
         Ok(h)
     } else {
-        Err(serde::de::Error::custom(format!(
-            "`{}` is not a header name",
-            h.escape_debug()
-        )))
+        Err(not_a_header_name(&h))
     }
+}
+
+fn not_a_header_name<E: serde::de::Error>(h: &str) -> E {
+    E::custom(format!("`{}` is not a header name", h.escape_debug()))
 }
 
 mod defaults {
