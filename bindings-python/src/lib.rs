@@ -103,19 +103,35 @@ mod _native {
     /// allowed requests); each is converted to Python once. Bounded, in case a future core
     /// builds lists per request: past the bound a list is converted each time.
     #[derive(Default)]
-    struct HeaderLists(Mutex<Vec<(HeaderList, Py<PyTuple>)>>);
+    struct HeaderLists(Mutex<Vec<(HeaderList, PyHeaders)>>);
 
     type HeaderList = Vec<(String, String)>;
+
+    /// A header list in Python: `((name, value), ...)`, and `((lowercase name, (name, value)),
+    /// ...)` for a header store keyed by lowercase name (Django's).
+    struct PyHeaders {
+        pairs: Py<PyTuple>,
+        keyed: Py<PyTuple>,
+    }
+
+    impl PyHeaders {
+        fn clone_ref(&self, py: Python<'_>) -> PyHeaders {
+            PyHeaders {
+                pairs: self.pairs.clone_ref(py),
+                keyed: self.keyed.clone_ref(py),
+            }
+        }
+    }
 
     impl HeaderLists {
         const MAX: usize = 32;
 
-        /// `((name, value), ...)` for the list that `headers` gives.
+        /// The Python forms of the list that `headers` gives.
         fn get<'a, I: Iterator<Item = (&'a str, &'a str)>>(
             &self,
             py: Python<'_>,
             headers: impl Fn() -> I,
-        ) -> PyResult<Py<PyTuple>> {
+        ) -> PyResult<PyHeaders> {
             let same = |list: &[(String, String)]| {
                 let mut theirs = headers();
                 list.iter()
@@ -125,18 +141,25 @@ mod _native {
             // The lock is never held while Python code could run (a garbage collection during
             // an allocation can run finalizers, and those could evaluate a request).
             let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, tuple)) = lock().iter().find(|(list, _)| same(list)) {
-                return Ok(tuple.clone_ref(py));
+            if let Some((_, made)) = lock().iter().find(|(list, _)| same(list)) {
+                return Ok(made.clone_ref(py));
             }
             let list: HeaderList = headers()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
                 .collect();
-            let tuple = PyTuple::new(py, &list)?.unbind();
+            let made = PyHeaders {
+                pairs: PyTuple::new(py, &list)?.unbind(),
+                keyed: PyTuple::new(
+                    py,
+                    list.iter().map(|(n, v)| (n.to_ascii_lowercase(), (n, v))),
+                )?
+                .unbind(),
+            };
             let mut lists = lock();
             if lists.len() < Self::MAX {
-                lists.push((list, tuple.clone_ref(py)));
+                lists.push((list, made.clone_ref(py)));
             }
-            Ok(tuple)
+            Ok(made)
         }
     }
 
@@ -256,6 +279,74 @@ mod _native {
             let v = self.inner.evaluate_at(&req, now);
             Verdict::from_core(py, &v, &self.header_lists)
         }
+    }
+
+    /// What `evaluate_wsgi` reads from an environ key; `Header(n)`: a request header whose name
+    /// starts at byte `n` of the key (or, once copied, at `n` of the name buffer).
+    #[derive(Clone, Copy)]
+    enum WsgiKey {
+        Method,
+        RawUri,
+        RequestUri,
+        ScriptName,
+        PathInfo,
+        Query,
+        Remote,
+        Header(usize),
+    }
+
+    impl WsgiKey {
+        fn of(key: &str) -> Option<WsgiKey> {
+            // Most keys of a server's environ are none of these: one byte tells most of them.
+            Some(match key.as_bytes().first()? {
+                b'H' if key.starts_with("HTTP_") => WsgiKey::Header(5),
+                b'R' => match key {
+                    "REQUEST_METHOD" => WsgiKey::Method,
+                    "RAW_URI" => WsgiKey::RawUri,
+                    "REQUEST_URI" => WsgiKey::RequestUri,
+                    "REMOTE_ADDR" => WsgiKey::Remote,
+                    _ => return None,
+                },
+                b'S' if key == "SCRIPT_NAME" => WsgiKey::ScriptName,
+                b'P' if key == "PATH_INFO" => WsgiKey::PathInfo,
+                b'Q' if key == "QUERY_STRING" => WsgiKey::Query,
+                b'C' if key == "CONTENT_TYPE" || key == "CONTENT_LENGTH" => WsgiKey::Header(0),
+                _ => return None,
+            })
+        }
+    }
+
+    /// The items of `environ` whose `str` key `select` picks, with what it returned, in the
+    /// dict's order. One pass of `PyDict_Next` over borrowed references: a server's environ has
+    /// dozens of keys, most of them of no interest, and with the stable ABI each owned
+    /// reference costs two calls into the interpreter.
+    #[allow(unsafe_code)]
+    fn wsgi_items<'py, T>(
+        environ: &Bound<'py, PyDict>,
+        mut select: impl FnMut(&str) -> Option<T>,
+    ) -> PyResult<Vec<(T, Bound<'py, PyAny>)>> {
+        let py = environ.py();
+        let mut out = Vec::with_capacity(24);
+        let mut pos: pyo3::ffi::Py_ssize_t = 0;
+        let mut key: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
+        let mut value: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
+        // SAFETY: `PyDict_Next` gives borrowed references to a live dict's key and value, valid
+        // while the dict is not changed. Nothing in the loop runs Python code that could change
+        // it: a type test, the UTF-8 of a `str` (kept by the string), `select` on that text (a
+        // Rust closure), taking a reference to the value. Only a failed UTF-8 conversion makes
+        // a Python object (its exception), and the loop ends there.
+        while unsafe { pyo3::ffi::PyDict_Next(environ.as_ptr(), &mut pos, &mut key, &mut value) }
+            != 0
+        {
+            let k = unsafe { pyo3::Borrowed::from_ptr(py, key) };
+            let Ok(k) = k.cast::<PyString>() else {
+                continue;
+            };
+            if let Some(t) = select(k.to_str()?) {
+                out.push((t, unsafe { pyo3::Borrowed::from_ptr(py, value) }.to_owned()));
+            }
+        }
+        Ok(out)
     }
 
     /// A WSGI header value: ASCII `str` read in place; other `str` is latin-1 text standing for
@@ -465,9 +556,23 @@ mod _native {
             // of the application, with cold caches, where each one costs): the header names,
             // `HTTP_USER_AGENT` → `USER-AGENT`, side by side in one buffer; the values with
             // their name's place in it; the pairs for the core; the target.
-            let size = environ.len();
-            let mut name_buf: Vec<u8> = Vec::with_capacity(size * 16);
-            let mut values: Vec<(usize, usize, WsgiValue)> = Vec::with_capacity(size);
+            let mut name_buf: Vec<u8> = Vec::with_capacity(256);
+            let items = wsgi_items(environ, |key| {
+                let kind = WsgiKey::of(key)?;
+                if let WsgiKey::Header(at) = kind {
+                    // `HTTP_USER_AGENT` → `USER-AGENT`.
+                    let start = name_buf.len();
+                    name_buf.extend_from_slice(&key.as_bytes()[at..]);
+                    for b in &mut name_buf[start..] {
+                        if *b == b'_' {
+                            *b = b'-';
+                        }
+                    }
+                    return Some((WsgiKey::Header(start), name_buf.len(), at == 0));
+                }
+                Some((kind, 0, false))
+            })?;
+            let mut values: Vec<(usize, usize, WsgiValue)> = Vec::with_capacity(items.len());
             let mut method: Option<PyBackedStr> = None;
             let mut raw_uri: Option<PyBackedStr> = None;
             let mut request_uri: Option<PyBackedStr> = None;
@@ -475,38 +580,21 @@ mod _native {
             let mut path_info: Option<PyBackedStr> = None;
             let mut query: Option<PyBackedStr> = None;
             let mut remote: Option<PyBackedStr> = None;
-            for (key, value) in environ.iter() {
-                let Ok(key) = key.cast::<PyString>() else {
-                    continue;
-                };
-                let key = key.to_str()?;
-                let slot = match key {
-                    "REQUEST_METHOD" => &mut method,
-                    "RAW_URI" => &mut raw_uri,
-                    "REQUEST_URI" => &mut request_uri,
-                    "SCRIPT_NAME" => &mut script_name,
-                    "PATH_INFO" => &mut path_info,
-                    "QUERY_STRING" => &mut query,
-                    "REMOTE_ADDR" => &mut remote,
-                    _ => {
-                        let name = if let Some(rest) = key.strip_prefix("HTTP_") {
-                            rest
-                        } else if key == "CONTENT_TYPE" || key == "CONTENT_LENGTH" {
-                            if !value.is_truthy()? {
-                                continue;
-                            }
-                            key
-                        } else {
+            for ((kind, end, may_be_empty), value) in items {
+                let slot = match kind {
+                    WsgiKey::Method => &mut method,
+                    WsgiKey::RawUri => &mut raw_uri,
+                    WsgiKey::RequestUri => &mut request_uri,
+                    WsgiKey::ScriptName => &mut script_name,
+                    WsgiKey::PathInfo => &mut path_info,
+                    WsgiKey::Query => &mut query,
+                    WsgiKey::Remote => &mut remote,
+                    WsgiKey::Header(start) => {
+                        // `CONTENT_TYPE` and `CONTENT_LENGTH` are there even when no header was.
+                        if may_be_empty && !value.is_truthy()? {
                             continue;
-                        };
-                        let start = name_buf.len();
-                        name_buf.extend_from_slice(name.as_bytes());
-                        for b in &mut name_buf[start..] {
-                            if *b == b'_' {
-                                *b = b'-';
-                            }
                         }
-                        values.push((start, name_buf.len(), WsgiValue::extract(&value)?));
+                        values.push((start, end, WsgiValue::extract(&value)?));
                         continue;
                     }
                 };
@@ -634,8 +722,8 @@ mod _native {
         /// `html` or `json`.
         #[pyo3(get)]
         format: &'static str,
-        /// The headers to add to the response, `((name, value), ...)` shared with the policy.
-        headers: Py<PyTuple>,
+        /// The headers to add to the response, shared with the policy.
+        headers: PyHeaders,
         /// The content type of the refusal body, when blocked.
         #[pyo3(get)]
         content_type: Option<&'static str>,
@@ -740,7 +828,14 @@ mod _native {
         /// The headers to add to the response.
         #[getter]
         fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            PyList::new(py, self.headers.bind(py))
+            PyList::new(py, self.headers.pairs.bind(py))
+        }
+
+        /// The same headers as `((lowercase name, (name, value)), ...)`, made once per policy:
+        /// the Django middleware adds them to the response's header store with one `update`.
+        #[getter]
+        fn _keyed_headers(&self, py: Python<'_>) -> Py<PyTuple> {
+            self.headers.keyed.clone_ref(py)
         }
 
         /// Whether the middleware must answer instead of the application.

@@ -80,6 +80,14 @@ def test_write_in_a_read_becomes_the_lockdown_response(client: Client, caplog: p
     assert len(audit) == 1 and audit[0]["refused_by"] == "database" and audit[0]["path"] == "/count"
 
 
+def test_a_refused_write_the_view_caught_is_still_answered(client: Client) -> None:
+    r = client.get("/visits")
+    assert r.status_code == 503 and r["Retry-After"] == "3600"
+    # The refusal belongs to that request only: the next one on the same thread is answered.
+    r = client.get("/")
+    assert r.status_code == 200 and r["Qila-Mode"] == "read-only"
+
+
 def test_session_writes_on_reads_keep_pages_working(client: Client) -> None:
     assert client.get("/remember").content == b"seen 1"
     assert client.get("/").status_code == 200

@@ -121,3 +121,24 @@ def test_one_audit_line_per_refusal(caplog: pytest.LogCaptureFixture) -> None:
     assert statuses == ["503 Service Unavailable", "200 OK"]
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "qila"]
     assert len(lines) == 1 and lines[0]["reason"] == "write-in-lockdown" and lines[0]["path"] == "/contact"
+
+
+def test_request_scopes_are_reused_nested_and_cleared() -> None:
+    guard = qila.sql.DatabaseGuard(qila.Policy.default())
+    with qila.sql.request_scope() as first:
+        with pytest.raises(qila.WriteRefused):
+            guard.check("INSERT INTO t VALUES (1)")
+        assert first.refused is not None and first.refused.kind == "write"
+        with qila.sql.request_scope() as inner:  # a request inside a request: its own scope
+            assert inner is not first
+            with pytest.raises(qila.WriteRefused):
+                guard.check("DELETE FROM t")
+            assert inner.refused is not None and "DELETE" in inner.refused.sql
+        assert "INSERT" in first.refused.sql
+    # The next request of this context uses the same scope, with nothing refused yet.
+    with qila.sql.request_scope() as again:
+        assert again is first and again.refused is None
+    # Outside a request, a refused write is raised and recorded nowhere.
+    with pytest.raises(qila.WriteRefused):
+        guard.check("UPDATE t SET a = 1")
+    assert first.refused is None

@@ -86,24 +86,53 @@ def allow_writes() -> Iterator[None]:
 class RequestScope:
     """What the database guard saw during one request: the first refused write, if any."""
 
-    # A class default rather than an ``__init__``: one is made for every request.
-    refused: WriteRefused | None = None
+    __slots__ = ("refused", "active")
+
+    def __init__(self) -> None:
+        self.refused: WriteRefused | None = None
+        #: Whether a request is using it now.
+        self.active = False
 
 
 _scope: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar("qila_request", default=None)
+
+
+def enter_scope() -> tuple[RequestScope, contextvars.Token[RequestScope | None] | None]:
+    """The scope of a request starting now, made active, and the token to give to
+    :func:`leave_scope`. A context serves its requests one after another (a worker thread, an
+    asyncio task): the scope it holds is used again, so that most requests set no context
+    variable; a request inside another gets its own, set until it ends."""
+    scope = _scope.get()
+    if scope is not None and not scope.active:
+        scope.active = True
+        return scope, None
+    outer = scope
+    scope = RequestScope()
+    scope.active = True
+    token = _scope.set(scope)
+    # The first scope of a context stays in it for the next request; a nested one is undone.
+    return scope, (token if outer is not None else None)
+
+
+def leave_scope(scope: RequestScope, token: contextvars.Token[RequestScope | None] | None) -> WriteRefused | None:
+    """Ends the request of :func:`enter_scope`; returns the write refused during it, if any."""
+    scope.active = False
+    refused, scope.refused = scope.refused, None
+    if token is not None:
+        _scope.reset(token)
+    return refused
 
 
 @contextlib.contextmanager
 def request_scope() -> Iterator[RequestScope]:
     """Used by the middleware: collects a write refused anywhere in the request (even one the
     application or another middleware caught), so the request is answered with the lockdown
-    response."""
-    scope = RequestScope()
-    token = _scope.set(scope)
+    response. ``scope.refused`` is read inside the ``with`` block."""
+    scope, token = enter_scope()
     try:
         yield scope
     finally:
-        _scope.reset(token)
+        leave_scope(scope, token)
 
 
 class DatabaseGuard:
@@ -130,7 +159,7 @@ class DatabaseGuard:
             shown = sql if len(sql) <= 200 else sql[:200] + "..."
             exc = WriteRefused(f"the portal is read-only: refused a database {kind}: {shown}", sql=sql, kind=kind)
             scope = _scope.get()
-            if scope is not None and scope.refused is None:
+            if scope is not None and scope.active and scope.refused is None:
                 scope.refused = exc
             logger.info("qila: database write refused: %s", shown)
             raise exc

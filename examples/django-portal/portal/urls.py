@@ -11,6 +11,7 @@ urlpatterns = [
     path("upload", views.upload),
     path("echo", views.echo),
     path("count", views.count),
+    path("visits", views.visits),
     path("remember", views.remember),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="login.html")),
     path("admin/", admin.site.urls),

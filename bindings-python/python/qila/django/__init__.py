@@ -34,6 +34,7 @@ from .._errors import WriteRefused
 from .._http import ReplayStream, content_length, log_refusal, log_write_refused, read_prefix, wsgi_headers
 from .._native import Verdict
 from .._policy import Policy
+from ..sql import _scope as _request_scope
 
 __all__ = ["LockdownMiddleware", "Runtime", "runtime"]
 
@@ -120,31 +121,35 @@ class LockdownMiddleware:
             if verdict.blocked:
                 return _response(verdict)
         request.qila_verdict = verdict  # type: ignore[attr-defined]
-        scope = _sql.RequestScope()
-        token = _sql._scope.set(scope)
+        # `_sql.enter_scope()` and `leave_scope()`, written out for the common case: this
+        # thread's scope is free and used again.
+        scope = _request_scope.get()
+        if scope is None or scope.active:
+            scope, token = _sql.enter_scope()
+        else:
+            scope.active = True
+            token = None
         try:
             response: HttpResponse = self.get_response(request)
         finally:
-            _sql._scope.reset(token)
-        if scope.refused is not None and not getattr(request, "_qila_refused", False):
+            refused = _sql.leave_scope(scope, token) if token is not None or scope.refused is not None else None
+            scope.active = False
+        if refused is not None and not getattr(request, "_qila_refused", False):
             # A database write was refused somewhere in the request (in the view, or in a
             # middleware whose exception Django already turned into an error page).
             refusal = policy.write_refusal(wsgi_headers(meta))
             if refusal is not None:
-                log_write_refused(refusal, verdict, scope.refused.sql)
+                log_write_refused(refusal, verdict, refused.sql)
                 return _response(refusal)
-        added = verdict.headers
-        if added:
-            # Names are HTTP tokens and values printable ASCII (the core checks the policy when it
-            # loads it): they go into Django's header store as they are, without the check and
-            # re-encoding of `headers[name] = value`.
-            store = getattr(response.headers, "_store", None)
-            if type(store) is dict:
-                for name, value in added:
-                    store[name.lower()] = (name, value)
-            else:
-                for name, value in added:
-                    response.headers[name] = value
+        # Names are HTTP tokens and values printable ASCII (the core checks the policy when it
+        # loads it): they go into Django's header store as they are, without the check and
+        # re-encoding of `headers[name] = value`.
+        store = getattr(response.headers, "_store", None)
+        if type(store) is dict:
+            store.update(verdict._keyed_headers)
+        else:
+            for name, value in verdict.headers:
+                response.headers[name] = value
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
