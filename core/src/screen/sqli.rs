@@ -428,12 +428,15 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Skips a quoted run opened at `self.i` by `q`; returns whether it was closed.
+    /// Skips a quoted run opened at `self.i` by `q`; returns whether it was closed. A
+    /// backslash escapes in strings; in a MySQL `` `identifier` `` it is an ordinary byte
+    /// (`` @`\` `` is a variable named `\`, and what follows it is SQL).
     fn string(&mut self, q: u8) -> bool {
         let b = self.b;
         let mut i = self.i + 1;
+        let escape = if q == b'`' { q } else { b'\\' };
         loop {
-            let Some(off) = memchr::memchr2(q, b'\\', &b[i.min(b.len())..]) else {
+            let Some(off) = memchr::memchr2(q, escape, &b[i.min(b.len())..]) else {
                 self.i = b.len();
                 return false;
             };
@@ -1133,7 +1136,7 @@ fn check(b: &[u8], ctx: Ctx) -> Option<Hit> {
     let mut strong_comment = false;
     while let Some(t) = lx.next() {
         if t.k == K::Comment {
-            window.comment();
+            window.comment(t, b);
             if n == 0 {
                 comment_after_breakout = true;
                 // `#2` and `--INFANT` are prose; `#`, `-- `, `--` at the end and `/*` are not.
@@ -1535,6 +1538,28 @@ fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
             {
                 return hit(1, "subquery", first.s..h[j].e);
             }
+            let k = |n: usize| h.get(j + n).map(|t| t.k);
+            // `(select banner from v$version where rownum=1)`: a whole query, clause and all.
+            if k(0) == Some(K::Select)
+                && k(1) == Some(K::Word)
+                && k(2) == Some(K::From)
+                && k(3).is_some_and(operand)
+                && matches!(k(4), Some(K::Where | K::Order | K::Group | K::Limit))
+            {
+                return hit(1, "subquery", first.s..h[j + 4].e);
+            }
+            // `(1234=1234)`: a test of a number against itself, the probe of a numeric
+            // parameter.
+            if k(0) == Some(K::Num)
+                && k(1) == Some(K::Cmp)
+                && k(2) == Some(K::Num)
+                && k(3) == Some(K::RPar)
+            {
+                let (x, op, y) = (h[j], h[j + 1], h[j + 2]);
+                if &b[op.s..op.e] == b"=" && b[x.s..x.e] == b[y.s..y.e] {
+                    return hit(1, "tautology", first.s..h[j + 3].e);
+                }
+            }
             None
         }
         K::Stmt | K::Exec | K::Waitfor => stmt_shape(&h[i..], &cut[i..], first.s, b),
@@ -1559,6 +1584,24 @@ struct Window {
     parens: u32,
     /// The last token was a comment.
     cut: bool,
+    /// A `CASE` expression being read: see [`Window::case`].
+    case: CaseExpr,
+    /// The comment that just ended was glued to the token before it and to what follows.
+    glued: bool,
+    /// Glued comments next to a clause keyword.
+    glued_keywords: u32,
+}
+
+/// How far a `CASE WHEN x THEN y ELSE z END` has been read.
+#[derive(Default, Clone, Copy)]
+struct CaseExpr {
+    /// 0: nothing; 1: `CASE`; 2: its `WHEN`; 3: `THEN` after a comparison or a literal.
+    stage: u8,
+    /// Where `CASE` starts, and the token count there.
+    start: usize,
+    at: u32,
+    /// A symbolic comparison after `WHEN`, or a literal between `CASE` and `WHEN`.
+    test: bool,
 }
 
 const W: usize = 6;
@@ -1568,8 +1611,55 @@ fn is_word_of(b: &[u8], t: Option<Tok>, w: &[u8]) -> bool {
 }
 
 impl Window {
-    fn comment(&mut self) {
+    fn comment(&mut self, t: Tok, b: &[u8]) {
         self.cut = true;
+        // `select/**/password/**/from`: a comment standing for a space, with no space around.
+        self.glued = self.tokens > 0
+            && t.s > 0
+            && is_space(b, t.s - 1) == 0
+            && t.e < b.len()
+            && is_space(b, t.e) == 0;
+    }
+
+    /// `CASE WHEN 1=1 THEN 1 ELSE 0 END`, `CASE 1 WHEN 1 THEN ...`: a conditional that only
+    /// SQL writes, with its keywords in order (`WHEN` right after `CASE` or one operand, a test
+    /// before `THEN`, then `ELSE` or `END`). Prose ("in case, when it rains, then...") has no
+    /// comparison there and seldom all four words.
+    fn case(&mut self, t: Tok, b: &[u8]) -> Option<Hit> {
+        let c = &mut self.case;
+        if t.k != K::Case {
+            // A symbolic comparison after `WHEN` (`is` and `like` are prose words too), or a
+            // literal between `CASE` and `WHEN` (`CASE 1 WHEN 1`).
+            let test = match c.stage {
+                1 => matches!(t.k, K::Num | K::Str),
+                2 => t.k == K::Cmp && !b[t.s].is_ascii_alphabetic(),
+                _ => false,
+            };
+            c.test |= test;
+            return None;
+        }
+        let w = &b[t.s..t.e];
+        let is = |x: &[u8]| w.eq_ignore_ascii_case(x);
+        if is(b"case") {
+            *c = CaseExpr {
+                stage: 1,
+                start: t.s,
+                at: self.tokens,
+                test: false,
+            };
+        } else if is(b"when") {
+            if c.stage == 1 && self.tokens - c.at <= 2 {
+                c.stage = 2;
+            } else {
+                c.stage = 0;
+            }
+        } else if is(b"then") {
+            c.stage = if c.stage == 2 && c.test { 3 } else { 0 };
+        } else if c.stage == 3 {
+            // `else` or `end`.
+            return hit(1, "case-when", c.start..t.e);
+        }
+        None
     }
 
     fn push(&mut self, t: Tok, b: &[u8]) -> Option<Hit> {
@@ -1577,6 +1667,39 @@ impl Window {
         self.t[W - 1] = Some(t);
         self.cut = false;
         self.tokens += 1;
+        if std::mem::take(&mut self.glued) {
+            let clause = |k: Option<K>| {
+                matches!(
+                    k,
+                    Some(
+                        K::Select
+                            | K::From
+                            | K::Union
+                            | K::Where
+                            | K::Logic
+                            | K::Order
+                            | K::Group
+                            | K::Having
+                            | K::Limit
+                            | K::Into
+                    )
+                )
+            };
+            let before = self.t[W - 2].map(|x| x.k);
+            if clause(before) || clause(Some(t.k)) {
+                self.glued_keywords += 1;
+                // Two of them: `select/**/password/**/from`, `1/**/or/**/1`.
+                if self.glued_keywords >= 2 {
+                    let s = self.t[W - 2].map_or(t.s, |x| x.s);
+                    return hit(1, "comment-spacing", s..t.e);
+                }
+            }
+        }
+        if (self.case.stage > 0 || t.k == K::Case)
+            && let Some(h) = self.case(t, b)
+        {
+            return Some(h);
+        }
         // Back from the current token: p(1) is the previous one.
         let p = |i: usize| {
             if i < W {
@@ -1878,6 +2001,10 @@ mod tests {
         "null",
         "not",
         "case",
+        "when",
+        "then",
+        "else",
+        "end",
         "as",
         "information_schema",
         "sys.objects",

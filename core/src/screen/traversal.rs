@@ -498,6 +498,16 @@ const ANCHORS: &[(&str, After)] = &[
     ("id_dsa", After::Any),
     ("authorized_keys", After::Any),
     ("/.bash_history", After::Any),
+    ("/.bash_profile", After::Any),
+    ("/.zsh_history", After::Any),
+    ("/.mysql_history", After::Any),
+    ("/.cshrc", After::Any),
+    ("/.forward", After::Any),
+    ("/.netrc", After::Any),
+    ("/.pgpass", After::Any),
+    ("/.git-credentials", After::Any),
+    ("grub/", After::Any),
+    ("/sys/", After::Any),
     (".htpasswd", After::Any),
     ("/program files", After::Any),
     ("/usr/", After::Any),
@@ -891,7 +901,7 @@ fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
             let l = r"(?:^|[^a-z]|%u[0-9a-f]{4}|%[a-z0-9]{1,4}|0x[0-9a-f]{2}|[0-9][0-9a-f])";
             let j = r"(?:[^\sa-z]|%u[0-9a-f]{4}|%[a-z0-9]{1,4}|0x[0-9a-f]{2}|[0-9][0-9a-f]){1,8}?";
             let alternatives = [
-                format!("{l}etc{j}(?:passwd|shadow|gshadow|issue|hosts|group|motd|sudoers|crontab|fstab|hostname|resolv\\.conf|master\\.passwd|mysql/my\\.cnf|apache2/|httpd/|nginx/|ssh/)"),
+                format!("{l}etc{j}(?:passwd|shadow|gshadow|issue|hosts|group|motd|sudoers|crontab|fstab|hostname|resolv\\.conf|master\\.passwd|mysql/my\\.cnf|apache2/|httpd/|nginx/|ssh/|subuid|subgid|exports|crypttab|security/|pam\\.d/)"),
                 format!("{l}boot{j}ini\\b"),
                 format!("{l}(?:win|system){j}ini\\b"),
                 format!("{l}win(?:dows|nt){j}(?:system32|system|repair|panther|debug|win\\.ini|php\\.ini|temp)"),
@@ -900,6 +910,11 @@ fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
                 r"/proc/(?:version|mounts|cpuinfo|meminfo|net/)".to_owned(),
                 format!("web-inf{j}(?:web|classes|lib|struts|applicationcontext|faces-config)"),
                 r"/\.ssh/|\bid_[rd]sa\b|\bauthorized_keys\b|/\.bash_history|\.htpasswd\b".to_owned(),
+                // A home directory's secrets and start-up files, the boot loader's configuration,
+                // the kernel's view of the machine.
+                r"/\.(?:bash_profile|zsh_history|mysql_history|cshrc|forward|netrc|pgpass|git-credentials)\b".to_owned(),
+                r"/boot/grub/(?:grub\.cfg|grub\.conf|menu\.lst|device\.map)".to_owned(),
+                r"/sys/(?:class|kernel|firmware|devices)\b".to_owned(),
                 format!("{l}inetpub{j}(?:wwwroot|logs)"),
                 r"/program files(?: \(x86\))?/".to_owned(),
                 r"/(?:usr|var)/(?:local/)?(?:apache2?|httpd|nginx)/(?:conf|logs?)/".to_owned(),

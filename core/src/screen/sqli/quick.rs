@@ -3,7 +3,8 @@
 //! Every rule of the check needs one of a few things: a comment or `||`, `&&`, `@@`; a keyword
 //! that only SQL uses in that role (`select`, `waitfor`, `outfile`, a statement that acts on a
 //! table); a catalogue name or a known function called with `(`; a comparison next to a
-//! boolean; or, in the first tokens after a break-out, a keyword or operator. [`clean`] looks
+//! boolean; `case` with `when`; or, in the first tokens after a break-out (or after the opening
+//! parentheses of a bare value), a keyword, an operator or a comparison. [`clean`] looks
 //! for those and answers `true` only when none is there, so the rules would find nothing. Prose
 //! (`Siobhan O'Brien`, `open from nine to five, or in person`) and browser headers pass here in
 //! tens of nanoseconds, without allocating; long values are searched with `memchr` and one
@@ -190,6 +191,8 @@ fn words(b: &[u8]) -> Option<Flags> {
         union: false,
         cmp: false,
     };
+    // `case` and `when`: the conditional rule of the window.
+    let (mut case, mut when) = (false, false);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -211,6 +214,16 @@ fn words(b: &[u8]) -> Option<Flags> {
                 K::Logic | K::Where | K::Having => f.logic = true,
                 K::Union => f.union = true,
                 K::Cmp => f.cmp = true,
+                K::Case => {
+                    match &buf[..i - s] {
+                        b"case" => case = true,
+                        b"when" => when = true,
+                        _ => {}
+                    }
+                    if case && when {
+                        return None;
+                    }
+                }
                 // Only these statements have rules outside the head of a context.
                 K::Stmt => {
                     if matches!(
@@ -323,6 +336,14 @@ fn bare_head_clean(b: &[u8]) -> bool {
                 next = t.next();
             }
             safe_after(next.map(|x| x.k), false)
+        }
+        // `(1234=1234)`: a number tested in parentheses.
+        K::LPar => {
+            let mut n = next;
+            while n.is_some_and(|x| x.k == K::LPar) {
+                n = t.next();
+            }
+            !(n.is_some_and(|x| x.k == K::Num) && t.next().is_some_and(|x| x.k == K::Cmp))
         }
         k => !matches!(
             k,
