@@ -188,10 +188,11 @@ fn scan_bytes(b: &[u8]) -> Option<Hit> {
 /// [`scan_bytes`] after [`plain_short`] has said no.
 fn scan_bytes_unplain(b: &[u8]) -> Option<Hit> {
     // Prefilter: without punctuation, only a run of words and numbers is left; that can be an
-    // injection only when it holds a UNION, starts with a number or a keyword the rules know.
+    // injection only when it holds a UNION, starts with a number or a keyword the rules know,
+    // or names a catalogue.
     // With punctuation, `quick::clean` proves most values clean without running the rules.
     if !b.iter().any(|&c| SPECIAL[c as usize]) {
-        if !words_only_suspect(b) {
+        if !words_only_suspect(b) && !quick::catalogs(b) {
             return None;
         }
     } else if quick::clean(b) {
@@ -204,7 +205,7 @@ fn scan_bytes_unplain(b: &[u8]) -> Option<Hit> {
 /// can make it an injection, and it holds no escape to decode again.
 pub(super) fn scan_plain(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    if words_only_suspect(b) {
+    if words_only_suspect(b) || quick::catalogs(b) {
         scan_bytes_full(b)
     } else {
         None
@@ -640,13 +641,31 @@ impl<'a> Lexer<'a> {
                     (K::Str, self.i)
                 }
                 b'`' => {
-                    self.string(c);
-                    (K::Word, self.i)
+                    let closed = self.string(c);
+                    // `` `information_schema` ``, `[sysobjects]`: a quoted name is still the
+                    // catalogue.
+                    let inner = &b[i + 1..self.i - usize::from(closed)];
+                    (
+                        if is_catalog(inner) {
+                            K::Catalog
+                        } else {
+                            K::Word
+                        },
+                        self.i,
+                    )
                 }
                 b'[' => {
                     let end = memchr::memchr(b']', &b[i..]).map_or(b.len(), |e| i + e + 1);
                     self.i = end;
-                    (K::Word, end)
+                    let inner = &b[i + 1..end - usize::from(b[end - 1] == b']')];
+                    (
+                        if is_catalog(inner) {
+                            K::Catalog
+                        } else {
+                            K::Word
+                        },
+                        end,
+                    )
                 }
                 b'(' => {
                     self.i += 1;
@@ -1686,14 +1705,25 @@ impl Window {
                 )
             };
             let before = self.t[W - 2].map(|x| x.k);
+            let s = self.t[W - 2].map_or(t.s, |x| x.s);
+            // Right after a statement's first word: `drop/**/table`, `select/**/password`.
+            if matches!(before, Some(K::Select | K::Union | K::Stmt)) {
+                return hit(1, "comment-spacing", s..t.e);
+            }
             if clause(before) || clause(Some(t.k)) {
                 self.glued_keywords += 1;
-                // Two of them: `select/**/password/**/from`, `1/**/or/**/1`.
+                // Two of them: `1/**/or/**/1`, `password/**/from/**/members`.
                 if self.glued_keywords >= 2 {
-                    let s = self.t[W - 2].map_or(t.s, |x| x.s);
                     return hit(1, "comment-spacing", s..t.e);
                 }
             }
+        }
+        // A keyword the lexer put together across a comment: `DR/**/OP`, `UN/*x*/ION`.
+        if !matches!(t.k, K::Word | K::Num | K::Str | K::Var | K::Catalog)
+            && b[t.s..t.e].contains(&b'/')
+            && t.e - t.s > 4
+        {
+            return hit(1, "comment-spacing", t.s..t.e);
         }
         if (self.case.stage > 0 || t.k == K::Case)
             && let Some(h) = self.case(t, b)
@@ -1930,7 +1960,8 @@ mod tests {
 
     /// The check as it was before `quick`: only the word prefilter, then the rules.
     fn reference(b: &[u8]) -> Option<Hit> {
-        if !b.iter().any(|&c| SPECIAL[c as usize]) && !words_only_suspect(b) {
+        if !b.iter().any(|&c| SPECIAL[c as usize]) && !words_only_suspect(b) && !quick::catalogs(b)
+        {
             return None;
         }
         scan_bytes_full(b)
