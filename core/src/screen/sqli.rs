@@ -192,7 +192,7 @@ fn scan_bytes_unplain(b: &[u8]) -> Option<Hit> {
     // or names a catalogue.
     // With punctuation, `quick::clean` proves most values clean without running the rules.
     if !b.iter().any(|&c| SPECIAL[c as usize]) {
-        if !words_only_suspect(b) && !quick::catalogs(b) {
+        if !words_only_suspect(b) && !words_name_catalog(b) {
             return None;
         }
     } else if quick::clean(b) {
@@ -205,7 +205,7 @@ fn scan_bytes_unplain(b: &[u8]) -> Option<Hit> {
 /// can make it an injection, and it holds no escape to decode again.
 pub(super) fn scan_plain(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    if words_only_suspect(b) || quick::catalogs(b) {
+    if words_only_suspect(b) || words_name_catalog(b) {
         scan_bytes_full(b)
     } else {
         None
@@ -285,6 +285,12 @@ fn pack_lower(w: &[u8]) -> u128 {
         key = (key << 8) | u128::from(c.to_ascii_lowercase());
     }
     key << (8 * (16 - w.len()))
+}
+
+/// For a value without punctuation: does it name a catalogue (`information_schema.tables`)?
+/// Every name [`is_catalog`] knows holds a `_` or a `.`, which most such values lack.
+fn words_name_catalog(b: &[u8]) -> bool {
+    memchr::memchr2(b'_', b'.', b).is_some() && quick::catalogs(b)
 }
 
 /// For a value of letters, digits and spaces only: does it hold a word the rules could use?
@@ -1960,7 +1966,9 @@ mod tests {
 
     /// The check as it was before `quick`: only the word prefilter, then the rules.
     fn reference(b: &[u8]) -> Option<Hit> {
-        if !b.iter().any(|&c| SPECIAL[c as usize]) && !words_only_suspect(b) && !quick::catalogs(b)
+        if !b.iter().any(|&c| SPECIAL[c as usize])
+            && !words_only_suspect(b)
+            && !words_name_catalog(b)
         {
             return None;
         }
