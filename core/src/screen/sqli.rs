@@ -120,7 +120,9 @@ fn plain_short(b: &[u8]) -> bool {
         return false;
     }
     let mut prev = 0;
-    let mut dot_or_underscore = false;
+    // The first test of `quick::catalogs`, in this pass: a `_` or `.` (every catalogue name
+    // holds one) and a mark of `quick::catalog_mark`.
+    let (mut separator, mut mark) = (false, false);
     let mut special = false;
     for (i, &c) in b.iter().enumerate() {
         if SPECIAL[c as usize] {
@@ -135,8 +137,9 @@ fn plain_short(b: &[u8]) -> bool {
             {
                 return false;
             }
-        } else if c == b'.' || c == b'_' {
-            dot_or_underscore = true;
+        } else if matches!(c, b'.' | b'_' | b'y' | b'Y') {
+            separator |= matches!(c, b'.' | b'_');
+            mark = mark || quick::catalog_mark(b, i);
         }
         prev = c;
     }
@@ -163,7 +166,7 @@ fn plain_short(b: &[u8]) -> bool {
             return false;
         }
     }
-    !dot_or_underscore || !quick::catalogs(b)
+    !(separator && mark) || !quick::catalogs(b)
 }
 
 /// Bytes that can start anything the rules look at besides words and numbers.

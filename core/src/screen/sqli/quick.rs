@@ -108,36 +108,39 @@ fn calls(b: &[u8]) -> bool {
 /// or `.` between one of these pairs of letters (`n_s` of `information_schema`, `r..` of
 /// `master..`), so a value with neither holds none.
 pub(super) fn may_hold_catalog(b: &[u8]) -> bool {
-    let at = |i: usize| b.get(i).map_or(0, u8::to_ascii_lowercase);
-    let joint = |i: usize| {
-        i > 0
-            && matches!(
-                (at(i - 1), at(i + 1)),
-                (b'n', b's')
-                    | (b's', b'o' | b't' | b'p' | b'l')
-                    | (b'p', b'c' | b'e' | b'o' | b'd' | b'r')
-                    | (b'g', b'c' | b's')
-                    | (b'l', b'u' | b't' | b'h' | b'i')
-                    | (b'e', b'm' | b's')
-                    | (b'r', b'.')
-            )
-    };
-    let sys = |i: usize| i > 0 && at(i - 1) == b's' && at(i + 1) == b's';
     if b.len() <= 64 {
         // Short values in one pass: two `memchr` calls cost more than reading them.
-        for (i, &c) in b.iter().enumerate() {
-            let hit = match c {
-                b'_' | b'.' => joint(i),
-                b'y' | b'Y' => sys(i),
-                _ => continue,
-            };
-            if hit {
-                return true;
-            }
-        }
+        return b
+            .iter()
+            .enumerate()
+            .any(|(i, &c)| matches!(c, b'_' | b'.' | b'y' | b'Y') && catalog_mark(b, i));
+    }
+    memchr::memchr2_iter(b'_', b'.', b).any(|i| catalog_mark(b, i))
+        || memchr::memchr2_iter(b'y', b'Y', b).any(|i| catalog_mark(b, i))
+}
+
+/// For the byte at `i` of `b`: a `_` or `.` between a pair of letters of [`may_hold_catalog`],
+/// or the `y` of `sys`.
+pub(super) fn catalog_mark(b: &[u8], i: usize) -> bool {
+    if i == 0 {
         return false;
     }
-    memchr::memchr2_iter(b'_', b'.', b).any(joint) || memchr::memchr2_iter(b'y', b'Y', b).any(sys)
+    let at = |i: usize| b.get(i).map_or(0, u8::to_ascii_lowercase);
+    let (before, after) = (at(i - 1), at(i + 1));
+    match b[i] {
+        b'_' | b'.' => matches!(
+            (before, after),
+            (b'n', b's')
+                | (b's', b'o' | b't' | b'p' | b'l')
+                | (b'p', b'c' | b'e' | b'o' | b'd' | b'r')
+                | (b'g', b'c' | b's')
+                | (b'l', b'u' | b't' | b'h' | b'i')
+                | (b'e', b'm' | b's')
+                | (b'r', b'.')
+        ),
+        b'y' | b'Y' => before == b's' && after == b's',
+        _ => false,
+    }
 }
 
 /// Catalogue names (`information_schema`, `sys.objects`) in any run of word bytes and dots.
