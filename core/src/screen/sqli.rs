@@ -166,7 +166,7 @@ fn plain_short(b: &[u8]) -> bool {
             return false;
         }
     }
-    !(separator && mark) || !quick::catalogs(b)
+    !(separator && mark && quick::catalogs(b))
 }
 
 /// Bytes that can start anything the rules look at besides words and numbers.
