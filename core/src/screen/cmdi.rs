@@ -1088,8 +1088,18 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     }
     let name = word.as_bytes();
     // The word must end there: `;idea` is not `;id`.
-    if b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+    if b.get(end).is_some_and(u8::is_ascii_alphanumeric) {
         return None;
+    }
+    // `&sort=price` (a query string inside a value) names a parameter; for a shell it is an
+    // assignment, which runs nothing, unless the variable is run afterwards:
+    // `;CMD=$'{cmd}';$CMD`.
+    if b.get(end) == Some(&b'=') {
+        return runs_variable(b, &b[i..end], end).then_some(Hit {
+            level: 1,
+            rule: "shell-command",
+            evidence: at..end,
+        });
     }
     // Bounded windows on both sides keep the work per separator constant.
     let rest = &b[end..b.len().min(end + 128)];
@@ -1182,6 +1192,29 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     })
 }
 
+/// Whether `$name` stands where a command does (after `;`, `&`, `|`, a line break or `(`) in
+/// the bytes of `b` after `from`, within a bounded window.
+fn runs_variable(b: &[u8], name: &[u8], from: usize) -> bool {
+    let window = &b[from..b.len().min(from + 256)];
+    memchr::memchr_iter(b'$', window).any(|d| {
+        let before = window[..d].trim_ascii_end();
+        let after = &window[d + 1..];
+        let named = after.strip_prefix(name).is_some_and(|rest| {
+            !rest
+                .first()
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        }) || after.strip_prefix(b"{").is_some_and(|r| {
+            r.strip_prefix(name)
+                .is_some_and(|r| r.first() == Some(&b'}'))
+        });
+        named
+            && matches!(
+                before.last(),
+                Some(b';' | b'&' | b'|' | b'\n' | b'(' | b'`')
+            )
+    })
+}
+
 /// An IPv4 address at the start of `tok`: `10.0.0.1`.
 fn address(tok: &[u8]) -> bool {
     tok.first().is_some_and(u8::is_ascii_digit) && tok.iter().filter(|&&c| c == b'.').count() == 3
@@ -1216,8 +1249,9 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
         return None;
     }
     // `wget: unable to resolve host`, `dpkg: error processing`, `Dpkg::Arch`: a program's
-    // message or a module path, not a command line (no shell runs `wget:`).
-    if b.get(end) == Some(&b':') {
+    // message or a module path, not a command line (no shell runs `wget:`); `sort=price`: a
+    // parameter, or for a shell an assignment, which runs nothing.
+    if matches!(b.get(end), Some(b':' | b'=')) {
         return None;
     }
     // Most values are turned away here, by one look-up of their first word.

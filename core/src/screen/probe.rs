@@ -347,8 +347,10 @@ pub fn scan_user_agent(user_agent: &str) -> Option<Hit> {
     let mut best: Option<Hit> = None;
     for m in ac.find_iter(b) {
         let (tool, level) = TOOLS[m.pattern().as_usize()];
-        // A name inside a longer word (`Brutusville`) is not the tool.
-        let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphabetic();
+        // A name inside a longer word (`Brutusville`) or a compound name
+        // (`ecairn-grabber/1.0`, a crawler) is not the tool.
+        let before_ok = m.start() == 0
+            || !matches!(b[m.start() - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_');
         let after_ok = tool.ends_with(['/', '-', ' '])
             || b.get(m.end()).is_none_or(|c| !c.is_ascii_alphabetic());
         if !before_ok || !after_ok {
