@@ -962,6 +962,22 @@ fn read_word(b: &[u8], start: usize, word: &mut names::Word) -> usize {
     i
 }
 
+/// Whether `b` starts with the name of a program that is no ordinary word (`whoami`, `ls`,
+/// `cat`, `/bin/id`), followed by the end, a space or `)`: the argument of PHP's `system(...)`.
+pub(super) fn program_at(b: &[u8]) -> bool {
+    let mut word = names::Word::new();
+    let end = read_word(b, 0, &mut word);
+    if !matches!(b.get(end), None | Some(b' ' | b'\t' | b')')) {
+        return false;
+    }
+    names::lookup_word(&word).is_some_and(|(kind, _)| {
+        matches!(
+            kind,
+            Kind::Distinct | Kind::DistinctWord | Kind::Program | Kind::WordLike | Kind::Short
+        )
+    })
+}
+
 /// For each byte of a word (an ASCII letter, a digit, `.`, `_`, `-`), its lower case; 0 for
 /// every other byte.
 static WORD_BYTE: [u8; 256] = {

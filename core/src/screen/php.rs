@@ -9,6 +9,9 @@
 //!   `call_user_func`, `base64_decode`, `gzinflate`, `str_rot13`, `file_put_contents`...)
 //!   whose first argument looks like PHP: a variable, a string literal, a constant-free nested
 //!   call of the same kind. `eval()` or `exec(cmd)` in a sentence about JavaScript does not;
+//! - a function that runs a command line given a program's name without quotes,
+//!   `system(whoami)`, `shell_exec(cat /etc/passwd)` (PHP reads the bare name as a string);
+//! - a function name in parentheses called, `(system)('id')`, `('system')('id')`;
 //! - a function called to name a variable in an interpolated string, `{${system('id')}}`;
 //! - `phpinfo()`, `preg_replace` with the `/e` modifier, `include`/`require` of a URL or a stream
 //!   wrapper;
@@ -55,6 +58,9 @@ pub fn scan(value: &str) -> Option<Hit> {
                 // computed by calling `f`.
                 r"(?P<curly>\{\$\{\s*@?[a-z_][a-z0-9_]*\s*\()".to_owned(),
                 r"(?P<info>\bphpinfo\s*\(\s*\))".to_owned(),
+                // `(system)('id')`, `('system')('id')`: a name in parentheses called, PHP 7's
+                // way to call a function without writing `system(`.
+                r#"(?P<callable>\(\s*['"]?(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|eval|create_function)['"]?\s*\)\s*\()"#.to_owned(),
                 r#"(?P<pre>\bpreg_replace\s*\(\s*['"][^'"]{0,300}[/#~|!@%][a-df-z]*e[a-z]*['"])"#.to_owned(),
                 r#"(?P<inc>\b(?:include|require)(?:_once)?\s*\(?\s*['"]?(?:https?|ftp|php|data|expect|phar|zip|file)://)"#.to_owned(),
                 r#"(?P<obj>(?:^|[^a-z0-9])[OC]:\d{1,6}:"[a-z_\\][a-z0-9_\\]{0,200}":\d{1,6}:\{)"#.to_owned(),
@@ -64,7 +70,7 @@ pub fn scan(value: &str) -> Option<Hit> {
         .as_ref()?;
     // The automaton answers "no" without building capture slots; only a match pays for them.
     if !re.is_match(b) {
-        return None;
+        return command_call(b);
     }
     let caps = re.captures(b)?;
     let (rule, m) = [
@@ -73,6 +79,7 @@ pub fn scan(value: &str) -> Option<Hit> {
         ("php-call", "call"),
         ("php-call", "curly"),
         ("php-call", "info"),
+        ("php-call", "callable"),
         ("php-preg-e", "pre"),
         ("php-include", "inc"),
         ("php-object", "obj"),
@@ -83,6 +90,42 @@ pub fn scan(value: &str) -> Option<Hit> {
         level: 1,
         rule,
         evidence: m.start()..m.end(),
+    })
+}
+
+/// `system(whoami)`, `shell_exec(cat /etc/passwd)`: a function that runs a command line, given
+/// one without quotes (PHP reads the bare name as a string, with a notice). Only the functions
+/// no other language has under that name, and only when the argument starts with a program's
+/// name: `the system(s)` stays prose.
+fn command_call(b: &[u8]) -> Option<Hit> {
+    const RUNNERS: [&[u8]; 5] = [
+        b"system",
+        b"shell_exec",
+        b"passthru",
+        b"pcntl_exec",
+        b"proc_open",
+    ];
+    memchr::memchr_iter(b'(', b).find_map(|p| {
+        let mut end = p;
+        while end > 0 && is_space(b[end - 1]) {
+            end -= 1;
+        }
+        let start = RUNNERS.iter().find_map(|r| {
+            let s = end.checked_sub(r.len())?;
+            b[s..end].eq_ignore_ascii_case(r).then_some(s)
+        })?;
+        // A method (`os.system(`, `$x->system(`) or a longer name is something else.
+        if start > 0 && (is_word(b[start - 1]) || matches!(b[start - 1], b'.' | b'>' | b':' | b'$'))
+        {
+            return None;
+        }
+        let arg = b[p + 1..].trim_ascii_start();
+        let arg_start = b.len() - arg.len();
+        super::cmdi::program_at(arg).then_some(Hit {
+            level: 1,
+            rule: "php-call",
+            evidence: start..arg_start + arg.len().min(32),
+        })
     })
 }
 
@@ -157,6 +200,13 @@ fn may_match(b: &[u8]) -> bool {
         let mut end = p;
         while end > 0 && is_space(b[end - 1]) {
             end -= 1;
+        }
+        // `callable`: `(system)(`, `('system')(`: the name before the `)` before this `(`.
+        if end > 0 && b[end - 1] == b')' {
+            end -= 1;
+            while end > 0 && (is_space(b[end - 1]) || matches!(b[end - 1], b'\'' | b'"')) {
+                end -= 1;
+            }
         }
         let mut start = end;
         // The longest name has 20 bytes: a longer word is none of them.
