@@ -235,6 +235,8 @@ pub enum CheckName {
     Cmdi,
     /// PHP code injection.
     Php,
+    /// Server-side JavaScript injection and prototype pollution.
+    Js,
     /// Web shells in uploads.
     Webshell,
     /// Probes for sensitive files and exploit paths.

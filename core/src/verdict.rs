@@ -69,6 +69,8 @@ pub enum Reason {
     Cmdi,
     /// `php`: PHP code injection found by screening.
     Php,
+    /// `js`: server-side JavaScript injection or prototype pollution found by screening.
+    Js,
     /// `webshell`: an upload that is or carries a web shell.
     Webshell,
     /// `probe`: a request for a sensitive file or a known exploit path.
@@ -81,7 +83,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::WriteInLockdown,
         Reason::AdminNetwork,
         Reason::DeniedPath,
@@ -92,6 +94,7 @@ impl Reason {
         Reason::Rfi,
         Reason::Cmdi,
         Reason::Php,
+        Reason::Js,
         Reason::Webshell,
         Reason::Probe,
         Reason::Scanner,
@@ -111,6 +114,7 @@ impl Reason {
             Reason::Rfi => "rfi",
             Reason::Cmdi => "cmdi",
             Reason::Php => "php",
+            Reason::Js => "js",
             Reason::Webshell => "webshell",
             Reason::Probe => "probe",
             Reason::Scanner => "scanner",
@@ -131,6 +135,7 @@ impl Reason {
             Reason::Rfi => "file inclusion",
             Reason::Cmdi => "OS command injection",
             Reason::Php => "PHP code injection",
+            Reason::Js => "server-side JavaScript injection or prototype pollution",
             Reason::Webshell => "web shell upload",
             Reason::Probe => "probe for a sensitive file or exploit path",
             Reason::Scanner => "attack tool",
@@ -148,6 +153,7 @@ impl Reason {
                 | Reason::Rfi
                 | Reason::Cmdi
                 | Reason::Php
+                | Reason::Js
                 | Reason::Webshell
                 | Reason::Probe
                 | Reason::Scanner
@@ -164,6 +170,7 @@ impl Reason {
             CheckName::Rfi => Reason::Rfi,
             CheckName::Cmdi => Reason::Cmdi,
             CheckName::Php => Reason::Php,
+            CheckName::Js => Reason::Js,
             CheckName::Webshell => Reason::Webshell,
             CheckName::Probe => Reason::Probe,
             CheckName::Scanner => Reason::Scanner,

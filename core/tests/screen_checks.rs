@@ -1,10 +1,10 @@
-//! Data-driven tests of the `traversal`, `cmdi`, `php`, `webshell` and `probe` checks: the cases
+//! Data-driven tests of the `traversal`, `cmdi`, `php`, `js`, `webshell` and `probe` checks: the cases
 //! live in `testdata/screen/*.toml`, one table per case. Every failure of a file is reported at
 //! once.
 
 use std::path::PathBuf;
 
-use qila::screen::{Hit, cmdi, php, probe, traversal, webshell};
+use qila::screen::{Hit, cmdi, js, php, probe, traversal, webshell};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +138,11 @@ fn cmdi_cases() {
 #[test]
 fn php_cases() {
     run("php.toml", 60, |c| php::scan(input(c)));
+}
+
+#[test]
+fn js_cases() {
+    run("js.toml", 30, |c| js::scan(input(c)));
 }
 
 #[test]

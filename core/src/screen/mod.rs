@@ -5,6 +5,7 @@
 //! values in a request and turns hits into findings.
 
 pub mod cmdi;
+pub mod js;
 pub mod php;
 pub mod probe;
 pub mod sqli;
@@ -53,6 +54,7 @@ impl CheckName {
             CheckName::Rfi => "rfi",
             CheckName::Cmdi => "cmdi",
             CheckName::Php => "php",
+            CheckName::Js => "js",
             CheckName::Webshell => "webshell",
             CheckName::Probe => "probe",
             CheckName::Scanner => "scanner",
@@ -185,14 +187,18 @@ fn check_cmdi(_: &str, v: &str) -> Option<(CheckName, Hit)> {
 fn check_php(_: &str, v: &str) -> Option<(CheckName, Hit)> {
     php::scan(v).map(|h| (CheckName::Php, h))
 }
+fn check_js(_: &str, v: &str) -> Option<(CheckName, Hit)> {
+    js::scan(v).map(|h| (CheckName::Js, h))
+}
 
 // Most specific first: the first finding names the refusal, and `;cat /etc/passwd` is command
 // injection before it is a sensitive path.
-const VALUE_CHECKS: [ValueCheck; 5] = [
+const VALUE_CHECKS: [ValueCheck; 6] = [
     check_sqli,
     check_xss,
     check_cmdi,
     check_php,
+    check_js,
     check_traversal,
 ];
 
@@ -207,6 +213,7 @@ const C_XSS: u8 = 2;
 const C_CMDI: u8 = 4;
 const C_PHP: u8 = 8;
 const C_TRAVERSAL: u8 = 16;
+const C_JS: u8 = 32;
 
 /// For each byte, the checks whose prefilters it wakes: sqli's `SPECIAL` bytes, xss's
 /// `TRIGGER` bytes, cmdi's separators (`META`) and the bytes of its keywords (`$ % < - ( / .`),
@@ -241,6 +248,12 @@ const CLASSES: [u8; 256] = {
         t[php[i] as usize] |= C_PHP;
         i += 1;
     }
+    let js = b"_([";
+    let mut i = 0;
+    while i < js.len() {
+        t[js[i] as usize] |= C_JS;
+        i += 1;
+    }
     let traversal = b"./\\%:0\xE2\xEF";
     let mut i = 0;
     while i < traversal.len() {
@@ -253,7 +266,7 @@ const CLASSES: [u8; 256] = {
 /// Every value check on `value`, in [`VALUE_CHECKS`] order. A short value is classified in one
 /// pass first, and the checks none of its bytes can wake are skipped: the same answers, without
 /// five separate scans of ordinary text.
-fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 5] {
+fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 6] {
     let b = value.as_bytes();
     if b.len() > SHARED_PREFILTER_MAX {
         return VALUE_CHECKS.map(|check| check(name, value));
@@ -278,6 +291,11 @@ fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 5] {
         },
         if wakes(C_PHP) {
             check_php(name, value)
+        } else {
+            None
+        },
+        if wakes(C_JS) {
+            check_js(name, value)
         } else {
             None
         },

@@ -1,0 +1,232 @@
+//! `js` check: server-side JavaScript injection and prototype pollution, the attacks on portals
+//! that run on Node (Express and its body and query parsers).
+//!
+//! What blocks at level 1:
+//!
+//! - a key path that reaches the prototype of every object: `__proto__` as a key
+//!   (`__proto__[admin]=1`, `a[__proto__][x]`, `{"__proto__": {...}}`, `__proto__.polluted`),
+//!   or `constructor` then `prototype` (`constructor[prototype][admin]`,
+//!   `constructor.prototype`). A parser that merges such a key into an object changes every
+//!   object of the process: a flag read from an empty object turns true, a template engine's
+//!   option turns into code;
+//! - Node's ways to a shell and to the module loader: `require('child_process')` (also `fs`,
+//!   `vm`, `net`), `child_process.exec(...)` and its siblings, `process.binding(`,
+//!   `process.mainModule`, `this.constructor.constructor(` (the way out of a sandbox to the
+//!   global `Function`), and node-serialize's `_$$ND_FUNC$$_` marker of a function that is
+//!   called when the object is read back.
+//!
+//! The words alone (`constructor`, `prototype`, `process`, `require`) are prose and pass.
+//!
+//! # Performance
+//!
+//! Every literal holds a `_`, `(` or `[`, which most values lack (the screening's byte classes
+//! skip the check for them); the others are searched once with a case-sensitive automaton, as
+//! JavaScript reads its names.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::Hit;
+
+/// The literals the rules start from, in the automaton's order.
+const LITERALS: [&str; 7] = [
+    "__proto__",
+    "constructor",
+    "child_process",
+    "process.binding",
+    "process.mainModule",
+    "_$$ND_FUNC$$_",
+    "require",
+];
+
+/// The modules whose `require` is a way to the machine.
+const MODULES: [&[u8]; 4] = [b"child_process", b"fs", b"vm", b"net"];
+
+/// What `child_process` is called for.
+const SPAWNERS: [&[u8]; 6] = [
+    b"exec",
+    b"execSync",
+    b"execFile",
+    b"spawn",
+    b"spawnSync",
+    b"fork",
+];
+
+/// Scans one decoded value (or a parameter name, or a JSON key).
+pub fn scan(value: &str) -> Option<Hit> {
+    let b = value.as_bytes();
+    // Every rule needs one of these bytes.
+    memchr::memchr3(b'_', b'(', b'[', b)?;
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let ac = AC
+        .get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(LITERALS)
+                .ok()
+        })
+        .as_ref()?;
+    ac.find_iter(b).find_map(|m| {
+        let (s, e) = (m.start(), m.end());
+        let hit = |rule: &'static str, end: usize| {
+            Some(Hit {
+                level: 1,
+                rule,
+                evidence: s..end.min(b.len()),
+            })
+        };
+        match m.pattern().as_usize() {
+            0 if key_boundary_before(b, s) && key_boundary_after(b, e) => {
+                hit("prototype-pollution", e)
+            }
+            1 => {
+                let rest = &b[e..];
+                if let Some(n) = then_key(rest, b"prototype") {
+                    return hit("prototype-pollution", e + n);
+                }
+                // `this.constructor.constructor("return process")()`.
+                let rest2 = rest.strip_prefix(b".constructor")?;
+                let n = skip_spaces(rest2);
+                (rest2.get(n) == Some(&b'(')).then_some(())?;
+                hit("sandbox-escape", e + 12 + n + 1)
+            }
+            2 => {
+                // `child_process').exec(`, `child_process.spawnSync(`.
+                let mut i = e;
+                while i < b.len() && i < e + 3 && matches!(b[i], b'\'' | b'"' | b'`' | b')') {
+                    i += 1;
+                }
+                let rest = b.get(i..)?.strip_prefix(b".")?;
+                let name_len = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+                let name = &rest[..name_len];
+                let called = rest.get(name_len + skip_spaces(&rest[name_len..])) == Some(&b'(');
+                (SPAWNERS.contains(&name) && called).then_some(())?;
+                hit("node-code", i + 1 + name_len)
+            }
+            3 => {
+                let n = skip_spaces(&b[e..]);
+                (b.get(e + n) == Some(&b'(')).then_some(())?;
+                hit("node-code", e + n + 1)
+            }
+            4 => hit("node-code", e),
+            5 => hit("node-serialize", e),
+            6 => {
+                // `require('child_process')`, `require ( "fs" )`.
+                if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+                    return None;
+                }
+                let mut i = e + skip_spaces(&b[e..]);
+                (b.get(i) == Some(&b'(')).then_some(())?;
+                i += 1 + skip_spaces(b.get(i + 1..)?);
+                let quote = *b.get(i)?;
+                matches!(quote, b'\'' | b'"' | b'`').then_some(())?;
+                let name_start = i + 1;
+                let close = memchr::memchr(quote, b.get(name_start..)?)?;
+                let module = &b[name_start..name_start + close];
+                let module = module.strip_prefix(b"node:").unwrap_or(module);
+                MODULES.contains(&module).then_some(())?;
+                hit("node-code", name_start + close + 1)
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Spaces and tabs at the start of `b`.
+fn skip_spaces(b: &[u8]) -> usize {
+    b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count()
+}
+
+/// `__proto__` starts a key: at the start, or after `[`, `.`, a quote, `{`, `,`, `&` or a
+/// space (`a[__proto__]`, `{"__proto__"`, `x&__proto__[y]=`).
+fn key_boundary_before(b: &[u8], s: usize) -> bool {
+    s == 0
+        || matches!(
+            b[s - 1],
+            b'[' | b'.' | b'"' | b'\'' | b'{' | b',' | b'&' | b' ' | b'\t' | b'\n'
+        )
+}
+
+/// `__proto__` ends a key: at the end, or before `]`, `[`, `.`, a quote, `=` or `:`.
+fn key_boundary_after(b: &[u8], e: usize) -> bool {
+    e == b.len()
+        || matches!(
+            b[e],
+            b']' | b'[' | b'.' | b'"' | b'\'' | b'=' | b':' | b' ' | b'\t' | b'\n'
+        )
+}
+
+/// After `constructor`, the key `key` as the next step of a path: `[key]`, `["key"]`, `.key`
+/// (also after the `]` of `[constructor]`); how far that step ends.
+fn then_key(rest: &[u8], key: &[u8]) -> Option<usize> {
+    // The end of `constructor`'s own step: `a[constructor][prototype]`, `a["constructor"].`.
+    let closed = rest
+        .iter()
+        .take(2)
+        .take_while(|c| matches!(c, b'\'' | b'"' | b']'))
+        .count();
+    let rest = &rest[closed..];
+    let (open, inner) = match rest.first()? {
+        b'.' => (1, &rest[1..]),
+        b'[' => {
+            let q = rest
+                .get(1)
+                .filter(|c| matches!(c, b'\'' | b'"'))
+                .map_or(0, |_| 1);
+            (1 + q, &rest[1 + q..])
+        }
+        _ => return None,
+    };
+    let after = inner.strip_prefix(key)?;
+    // The name must end there: `.prototypes` is another word.
+    if after
+        .first()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return None;
+    }
+    Some(closed + open + key.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::screen::test_support::assert_linear;
+
+    #[test]
+    fn literals_hold_a_gate_byte() {
+        // The screening skips the check for values without `_`, `(` or `[`: every rule must
+        // need one of them.
+        for l in ["__proto__", "child_process", "_$$ND_FUNC$$_"] {
+            assert!(l.contains('_'), "{l}");
+        }
+        for v in [
+            "constructor[prototype]",
+            "constructor.prototype[x]",
+            "process.binding(",
+            "process.mainModule.require(",
+            "require('fs')",
+            "this.constructor.constructor(",
+        ] {
+            assert!(v.contains(['_', '(', '[']), "{v}");
+            assert!(scan(v).is_some(), "{v}");
+        }
+    }
+
+    #[test]
+    fn long_inputs_are_linear() {
+        for unit in [
+            "__proto",
+            "constructor[",
+            "require(",
+            "child_process'",
+            "require('",
+        ] {
+            assert_linear(&|v| assert!(scan(v).is_none()), unit);
+        }
+    }
+}
