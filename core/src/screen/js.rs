@@ -19,13 +19,13 @@
 //!
 //! # Performance
 //!
-//! Every literal holds a `_`, `(` or `[`, which most values lack (the screening's byte classes
-//! skip the check for them); the others are searched once with a case-sensitive automaton, as
-//! JavaScript reads its names.
+//! Every rule needs a `_`, `(` or `[`, which most values lack (the screening's byte classes skip
+//! the check for them), and next to it one of a few names ([`may_match`]); the few values left
+//! are searched once with a case-sensitive automaton, as JavaScript reads its names.
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::Hit;
 
@@ -56,13 +56,16 @@ const SPAWNERS: [&[u8]; 6] = [
 /// Scans one decoded value (or a parameter name, or a JSON key).
 pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    // Every rule needs one of these bytes.
-    memchr::memchr3(b'_', b'(', b'[', b)?;
+    if !may_match(b) {
+        return None;
+    }
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     let ac = AC
         .get_or_init(|| {
+            // A DFA: one table look-up a byte, the fastest for short values.
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(LITERALS)
                 .ok()
         })
@@ -133,6 +136,26 @@ pub fn scan(value: &str) -> Option<Hit> {
             }
             _ => None,
         }
+    })
+}
+
+/// What every rule needs, found from the `_`, `(` and `[` of the value: `__` or `_$`
+/// (`__proto__`, `_$$ND_FUNC$$_`), `child_`, or a `(` or `[` right after `require`, `binding`,
+/// `constructor`, `prototype` or a spawner's name (closing brackets and quotes between are
+/// skipped: `a[constructor][prototype]`). Values with none of them, nearly all, cost one
+/// `memchr` pass and a look at a few neighbours.
+fn may_match(b: &[u8]) -> bool {
+    const CALLED: [&[u8]; 4] = [b"require", b"binding", b"constructor", b"prototype"];
+    memchr::memchr3_iter(b'_', b'(', b'[', b).any(|i| {
+        if b[i] == b'_' {
+            return matches!(b.get(i + 1), Some(b'_' | b'$')) || b[..i].ends_with(b"child");
+        }
+        let mut e = i;
+        while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b']' | b'\'' | b'"') {
+            e -= 1;
+        }
+        let before = &b[..e];
+        CALLED.iter().chain(&SPAWNERS).any(|w| before.ends_with(w))
     })
 }
 
