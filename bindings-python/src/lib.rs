@@ -244,7 +244,8 @@ mod _native {
 
     impl Policy {
         #[allow(clippy::too_many_arguments)]
-        fn decide(
+        /// Decides a request and gives the core's verdict to `finish`.
+        fn decide<R>(
             &self,
             py: Python<'_>,
             method: &str,
@@ -253,7 +254,8 @@ mod _native {
             peer: Option<&str>,
             body: Option<&Bound<'_, PyAny>>,
             now: Option<&Bound<'_, PyAny>>,
-        ) -> PyResult<Verdict> {
+            finish: impl FnOnce(&qila::Verdict<'_>) -> PyResult<R>,
+        ) -> PyResult<R> {
             let peer: IpAddr = match peer {
                 Some(p) => p.parse().map_err(|_| {
                     qila_error(
@@ -276,8 +278,103 @@ mod _native {
             if let Some(b) = &body {
                 req = req.body(b.as_bytes());
             }
-            let v = self.inner.evaluate_at(&req, now);
-            Verdict::from_core(py, &v, &self.header_lists)
+            finish(&self.inner.evaluate_at(&req, now))
+        }
+
+        /// The request of a WSGI `environ` (see `evaluate_wsgi`), decided, and given to
+        /// `finish` with the core's verdict.
+        fn decide_wsgi<R>(
+            &self,
+            py: Python<'_>,
+            environ: &Bound<'_, PyDict>,
+            body: Option<&Bound<'_, PyAny>>,
+            now: Option<&Bound<'_, PyAny>>,
+            finish: impl FnOnce(&qila::Verdict<'_>) -> PyResult<R>,
+        ) -> PyResult<R> {
+            let mut name_buf: Vec<u8> = Vec::with_capacity(256);
+            let items = wsgi_items(environ, |key| {
+                let kind = WsgiKey::of(key)?;
+                if let WsgiKey::Header(at) = kind {
+                    // `HTTP_USER_AGENT` → `USER-AGENT`.
+                    let start = name_buf.len();
+                    name_buf.extend_from_slice(&key.as_bytes()[at..]);
+                    for b in &mut name_buf[start..] {
+                        if *b == b'_' {
+                            *b = b'-';
+                        }
+                    }
+                    return Some((WsgiKey::Header(start), name_buf.len(), at == 0));
+                }
+                Some((kind, 0, false))
+            })?;
+            let mut values: Vec<(usize, usize, WsgiValue)> = Vec::with_capacity(items.len());
+            let mut method: Option<PyBackedStr> = None;
+            let mut raw_uri: Option<PyBackedStr> = None;
+            let mut request_uri: Option<PyBackedStr> = None;
+            let mut script_name: Option<PyBackedStr> = None;
+            let mut path_info: Option<PyBackedStr> = None;
+            let mut query: Option<PyBackedStr> = None;
+            let mut remote: Option<PyBackedStr> = None;
+            for ((kind, end, may_be_empty), value) in items {
+                let slot = match kind {
+                    WsgiKey::Method => &mut method,
+                    WsgiKey::RawUri => &mut raw_uri,
+                    WsgiKey::RequestUri => &mut request_uri,
+                    WsgiKey::ScriptName => &mut script_name,
+                    WsgiKey::PathInfo => &mut path_info,
+                    WsgiKey::Query => &mut query,
+                    WsgiKey::Remote => &mut remote,
+                    WsgiKey::Header(start) => {
+                        // `CONTENT_TYPE` and `CONTENT_LENGTH` are there even when no header was.
+                        if may_be_empty && !value.is_truthy()? {
+                            continue;
+                        }
+                        values.push((start, end, WsgiValue::extract(&value)?));
+                        continue;
+                    }
+                };
+                if let Ok(text) = value.cast::<PyString>() {
+                    *slot = Some(text.clone().try_into()?);
+                } else if value.is_truthy()? {
+                    *slot = Some(value.str()?.try_into()?);
+                }
+            }
+            // Text with some `_` made `-`: still UTF-8.
+            let names = std::str::from_utf8(&name_buf).expect("header names are UTF-8");
+            let pairs: Vec<(&str, &[u8])> = values
+                .iter()
+                .map(|(start, end, v)| (&names[*start..*end], v.as_bytes()))
+                .collect();
+            let built;
+            let target: &str = match (&raw_uri, &request_uri) {
+                (Some(r), _) if !r.is_empty() => r,
+                (_, Some(r)) if !r.is_empty() => r,
+                _ => {
+                    let parts = [&script_name, &path_info];
+                    let len = parts
+                        .iter()
+                        .flat_map(|p| p.as_deref())
+                        .map(str::len)
+                        .sum::<usize>();
+                    let mut t =
+                        String::with_capacity(len + query.as_deref().map_or(1, |q| q.len() + 1));
+                    for part in parts.into_iter().flatten() {
+                        quote_latin1(part, &mut t);
+                    }
+                    if t.is_empty() {
+                        t.push('/');
+                    }
+                    if let Some(q) = query.as_deref().filter(|q| !q.is_empty()) {
+                        t.push('?');
+                        t.push_str(q);
+                    }
+                    built = t;
+                    &built
+                }
+            };
+            let method = method.as_deref().unwrap_or("GET");
+            let peer = remote.as_deref().filter(|r| !r.is_empty());
+            self.decide(py, method, target, &pairs, peer, body, now, finish)
         }
     }
 
@@ -536,7 +633,9 @@ mod _native {
                 .iter()
                 .map(|(n, v)| (n.as_name(), v.as_bytes()))
                 .collect();
-            self.decide(py, &method, &target, &pairs, peer, body, now)
+            self.decide(py, &method, &target, &pairs, peer, body, now, |v| {
+                Verdict::from_core(py, v, &self.header_lists)
+            })
         }
 
         /// Decides one WSGI request (PEP 3333 `environ`, also Django's `request.META`): the
@@ -556,90 +655,29 @@ mod _native {
             // of the application, with cold caches, where each one costs): the header names,
             // `HTTP_USER_AGENT` → `USER-AGENT`, side by side in one buffer; the values with
             // their name's place in it; the pairs for the core; the target.
-            let mut name_buf: Vec<u8> = Vec::with_capacity(256);
-            let items = wsgi_items(environ, |key| {
-                let kind = WsgiKey::of(key)?;
-                if let WsgiKey::Header(at) = kind {
-                    // `HTTP_USER_AGENT` → `USER-AGENT`.
-                    let start = name_buf.len();
-                    name_buf.extend_from_slice(&key.as_bytes()[at..]);
-                    for b in &mut name_buf[start..] {
-                        if *b == b'_' {
-                            *b = b'-';
-                        }
-                    }
-                    return Some((WsgiKey::Header(start), name_buf.len(), at == 0));
+            self.decide_wsgi(py, environ, body, now, |v| {
+                Verdict::from_core(py, v, &self.header_lists)
+            })
+        }
+
+        /// For a framework's middleware: `evaluate_wsgi`, answered with only the headers to add
+        /// to the response, `((lowercase name, (name, value)), ...)` shared by the policy, when
+        /// the request is allowed (and so not audited); else with the `Verdict`. An allowed
+        /// request, nearly every one, then makes no Python object.
+        #[pyo3(signature = (environ, body=None))]
+        fn _gate_wsgi(
+            &self,
+            py: Python<'_>,
+            environ: &Bound<'_, PyDict>,
+            body: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<Py<PyAny>> {
+            self.decide_wsgi(py, environ, body, None, |v| {
+                if v.action() == qila::Action::Allow {
+                    Ok(self.header_lists.get(py, || v.headers())?.keyed.into_any())
+                } else {
+                    Ok(Py::new(py, Verdict::from_core(py, v, &self.header_lists)?)?.into_any())
                 }
-                Some((kind, 0, false))
-            })?;
-            let mut values: Vec<(usize, usize, WsgiValue)> = Vec::with_capacity(items.len());
-            let mut method: Option<PyBackedStr> = None;
-            let mut raw_uri: Option<PyBackedStr> = None;
-            let mut request_uri: Option<PyBackedStr> = None;
-            let mut script_name: Option<PyBackedStr> = None;
-            let mut path_info: Option<PyBackedStr> = None;
-            let mut query: Option<PyBackedStr> = None;
-            let mut remote: Option<PyBackedStr> = None;
-            for ((kind, end, may_be_empty), value) in items {
-                let slot = match kind {
-                    WsgiKey::Method => &mut method,
-                    WsgiKey::RawUri => &mut raw_uri,
-                    WsgiKey::RequestUri => &mut request_uri,
-                    WsgiKey::ScriptName => &mut script_name,
-                    WsgiKey::PathInfo => &mut path_info,
-                    WsgiKey::Query => &mut query,
-                    WsgiKey::Remote => &mut remote,
-                    WsgiKey::Header(start) => {
-                        // `CONTENT_TYPE` and `CONTENT_LENGTH` are there even when no header was.
-                        if may_be_empty && !value.is_truthy()? {
-                            continue;
-                        }
-                        values.push((start, end, WsgiValue::extract(&value)?));
-                        continue;
-                    }
-                };
-                if let Ok(text) = value.cast::<PyString>() {
-                    *slot = Some(text.clone().try_into()?);
-                } else if value.is_truthy()? {
-                    *slot = Some(value.str()?.try_into()?);
-                }
-            }
-            // Text with some `_` made `-`: still UTF-8.
-            let names = std::str::from_utf8(&name_buf).expect("header names are UTF-8");
-            let pairs: Vec<(&str, &[u8])> = values
-                .iter()
-                .map(|(start, end, v)| (&names[*start..*end], v.as_bytes()))
-                .collect();
-            let built;
-            let target: &str = match (&raw_uri, &request_uri) {
-                (Some(r), _) if !r.is_empty() => r,
-                (_, Some(r)) if !r.is_empty() => r,
-                _ => {
-                    let parts = [&script_name, &path_info];
-                    let len = parts
-                        .iter()
-                        .flat_map(|p| p.as_deref())
-                        .map(str::len)
-                        .sum::<usize>();
-                    let mut t =
-                        String::with_capacity(len + query.as_deref().map_or(1, |q| q.len() + 1));
-                    for part in parts.into_iter().flatten() {
-                        quote_latin1(part, &mut t);
-                    }
-                    if t.is_empty() {
-                        t.push('/');
-                    }
-                    if let Some(q) = query.as_deref().filter(|q| !q.is_empty()) {
-                        t.push('?');
-                        t.push_str(q);
-                    }
-                    built = t;
-                    &built
-                }
-            };
-            let method = method.as_deref().unwrap_or("GET");
-            let peer = remote.as_deref().filter(|r| !r.is_empty());
-            self.decide(py, method, target, &pairs, peer, body, now)
+            })
         }
 
         fn __repr__(&self) -> String {

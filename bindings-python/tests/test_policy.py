@@ -142,3 +142,16 @@ def test_request_scopes_are_reused_nested_and_cleared() -> None:
     with pytest.raises(qila.WriteRefused):
         guard.check("UPDATE t SET a = 1")
     assert first.refused is None
+
+
+def test_gate_gives_the_headers_of_an_allowed_request_and_the_verdict_of_others() -> None:
+    native = qila.Policy.default().native
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/page", "QUERY_STRING": "x=1", "REMOTE_ADDR": "203.0.113.9"}
+    allowed = native.evaluate_wsgi(environ)
+    gate = native._gate_wsgi(environ)
+    assert allowed.action == "allow" and isinstance(gate, tuple)
+    assert gate == tuple((n.lower(), (n, v)) for n, v in allowed.headers) == allowed._keyed_headers
+    for refused in (dict(environ, REQUEST_METHOD="POST"), dict(environ, QUERY_STRING="q=1%27+or+%271%27%3D%271")):
+        verdict = native._gate_wsgi(refused)
+        assert isinstance(verdict, qila.Verdict) and verdict.blocked
+        assert verdict.reason == native.evaluate_wsgi(refused).reason

@@ -54,6 +54,11 @@ class Policy:
         body: bytes | bytearray | memoryview | None = None,
         now: str | float | None = None,
     ) -> Verdict: ...
+    def _gate_wsgi(
+        self,
+        environ: dict[str, Any],
+        body: bytes | bytearray | memoryview | None = None,
+    ) -> tuple[tuple[str, tuple[str, str]], ...] | Verdict: ...
 
 @final
 class Finding:

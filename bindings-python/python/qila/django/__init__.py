@@ -100,6 +100,13 @@ def _body(request: HttpRequest, policy: Policy) -> bytes | None:
     return prefix
 
 
+def _verdict_of(request: HttpRequest, native: Any) -> Verdict:
+    """The verdict of `request`, for the audit line of a refused write: the one kept on the
+    request when it was monitored, else decided again (an allowed request keeps none)."""
+    kept: Verdict | None = getattr(request, "qila_verdict", None)
+    return kept if kept is not None else native.evaluate_wsgi(request.META)
+
+
 class LockdownMiddleware:
     """Puts the site under the policy of ``settings.QILA``. Place it first in ``MIDDLEWARE``."""
 
@@ -115,12 +122,18 @@ class LockdownMiddleware:
         # `_current()` only looks for a changed file; a policy from a dict or the built-in one
         # has none.
         native = policy._native if policy._path is None else policy._current()
-        verdict = native.evaluate_wsgi(meta, body)
-        if verdict.audit_json is not None:
-            log_refusal(verdict)
-            if verdict.blocked:
-                return _response(verdict)
-        request.qila_verdict = verdict  # type: ignore[attr-defined]
+        decided = native._gate_wsgi(meta, body)
+        if type(decided) is tuple:
+            # Allowed, and so not audited: only the headers to add, shared by the policy.
+            added = decided
+        else:
+            verdict: Verdict = decided
+            if verdict.audit_json is not None:
+                log_refusal(verdict)
+                if verdict.blocked:
+                    return _response(verdict)
+            request.qila_verdict = verdict  # type: ignore[attr-defined]
+            added = verdict._keyed_headers
         # `_sql.enter_scope()` and `leave_scope()`, written out for the common case: this
         # thread's scope is free and used again.
         scope = _request_scope.get()
@@ -139,16 +152,16 @@ class LockdownMiddleware:
             # middleware whose exception Django already turned into an error page).
             refusal = policy.write_refusal(wsgi_headers(meta))
             if refusal is not None:
-                log_write_refused(refusal, verdict, refused.sql)
+                log_write_refused(refusal, _verdict_of(request, native), refused.sql)
                 return _response(refusal)
         # Names are HTTP tokens and values printable ASCII (the core checks the policy when it
         # loads it): they go into Django's header store as they are, without the check and
         # re-encoding of `headers[name] = value`.
         store = getattr(response.headers, "_store", None)
         if type(store) is dict:
-            store.update(verdict._keyed_headers)
+            store.update(added)
         else:
-            for name, value in verdict.headers:
+            for _, (name, value) in added:
                 response.headers[name] = value
         return response
 
@@ -158,6 +171,6 @@ class LockdownMiddleware:
         refusal = runtime().policy.write_refusal(wsgi_headers(request.META))
         if refusal is None:
             return None
-        log_write_refused(refusal, getattr(request, "qila_verdict", None), exception.sql)
+        log_write_refused(refusal, _verdict_of(request, runtime().policy.native), exception.sql)
         request._qila_refused = True  # type: ignore[attr-defined]
         return _response(refusal)
