@@ -235,7 +235,7 @@ pub enum CheckName {
     Cmdi,
     /// PHP code injection.
     Php,
-    /// Server-side JavaScript injection and prototype pollution.
+    /// Server-side JavaScript injection, prototype pollution and MongoDB operators.
     Js,
     /// Web shells in uploads.
     Webshell,

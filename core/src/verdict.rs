@@ -69,7 +69,8 @@ pub enum Reason {
     Cmdi,
     /// `php`: PHP code injection found by screening.
     Php,
-    /// `js`: server-side JavaScript injection or prototype pollution found by screening.
+    /// `js`: server-side JavaScript injection, prototype pollution or a MongoDB operator found
+    /// by screening.
     Js,
     /// `webshell`: an upload that is or carries a web shell.
     Webshell,
@@ -135,7 +136,7 @@ impl Reason {
             Reason::Rfi => "file inclusion",
             Reason::Cmdi => "OS command injection",
             Reason::Php => "PHP code injection",
-            Reason::Js => "server-side JavaScript injection or prototype pollution",
+            Reason::Js => "server-side JavaScript injection, prototype pollution or NoSQL operator",
             Reason::Webshell => "web shell upload",
             Reason::Probe => "probe for a sensitive file or exploit path",
             Reason::Scanner => "attack tool",

@@ -15,13 +15,19 @@
 //!   global `Function`), and node-serialize's `_$$ND_FUNC$$_` marker of a function that is
 //!   called when the object is read back.
 //!
+//! - a MongoDB query operator where a parser turns it into one: a key step `[$ne]`,
+//!   `[$gt]`, `[$regex]`, `[$where]`... (`password[$ne]=x` becomes `{password: {$ne: "x"}}`
+//!   and matches every password), a JSON key that is an operator (`{"$where": "..."}`), or
+//!   an operator as the whole of a key.
+//!
 //! The words alone (`constructor`, `prototype`, `process`, `require`) are prose and pass.
 //!
 //! # Performance
 //!
-//! Every rule needs a `_`, `(` or `[`, which most values lack (the screening's byte classes skip
-//! the check for them), and next to it one of a few names ([`may_match`]); the few values left
-//! are searched once with a case-sensitive automaton, as JavaScript reads its names.
+//! Every rule needs a `_`, `(`, `[` or `$`, which most values lack (the screening's byte classes
+//! skip the check for them), and next to it one of a few names ([`may_match`], the operators
+//! after a `$`); the few values left are searched once with a case-sensitive automaton, as
+//! JavaScript reads its names.
 
 use std::sync::OnceLock;
 
@@ -53,9 +59,35 @@ const SPAWNERS: [&[u8]; 6] = [
     b"fork",
 ];
 
+/// MongoDB's query operators: what a filter object holds besides field names.
+const OPERATORS: [&[u8]; 19] = [
+    b"ne",
+    b"eq",
+    b"gt",
+    b"gte",
+    b"lt",
+    b"lte",
+    b"in",
+    b"nin",
+    b"regex",
+    b"where",
+    b"exists",
+    b"or",
+    b"and",
+    b"not",
+    b"nor",
+    b"expr",
+    b"function",
+    b"elemMatch",
+    b"type",
+];
+
 /// Scans one decoded value (or a parameter name, or a JSON key).
 pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
+    if let Some(h) = memchr::memchr_iter(b'$', b).find_map(|i| mongo_operator(b, i)) {
+        return Some(h);
+    }
     if !may_match(b) {
         return None;
     }
@@ -159,6 +191,34 @@ fn may_match(b: &[u8]) -> bool {
     })
 }
 
+/// A MongoDB operator at the `$` at `i`, standing as a key: `[$ne]`, `"$where":`, or the
+/// whole value (a parameter name or JSON key that is `$gt`).
+fn mongo_operator(b: &[u8], i: usize) -> Option<Hit> {
+    let name_len = b[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let end = i + 1 + name_len;
+    if !OPERATORS.contains(&&b[i + 1..end]) {
+        return None;
+    }
+    let before = i.checked_sub(1).map(|k| b[k]);
+    let after = b.get(end).copied();
+    let as_key = match (before, after) {
+        (Some(b'['), Some(b']')) => true,
+        (Some(q @ (b'"' | b'\'')), Some(a)) if a == q => {
+            b[end + 1..].trim_ascii_start().first() == Some(&b':')
+        }
+        (None, None) => true,
+        _ => false,
+    };
+    as_key.then_some(Hit {
+        level: 1,
+        rule: "nosql-operator",
+        evidence: i.saturating_sub(1)..(end + 1).min(b.len()),
+    })
+}
+
 /// Spaces and tabs at the start of `b`.
 fn skip_spaces(b: &[u8]) -> usize {
     b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count()
@@ -248,6 +308,8 @@ mod tests {
             "require(",
             "child_process'",
             "require('",
+            "[$ne",
+            "$aaaa",
         ] {
             assert_linear(&|v| assert!(scan(v).is_none()), unit);
         }

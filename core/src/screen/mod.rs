@@ -248,7 +248,7 @@ const CLASSES: [u8; 256] = {
         t[php[i] as usize] |= C_PHP;
         i += 1;
     }
-    let js = b"_([";
+    let js = b"_([$";
     let mut i = 0;
     while i < js.len() {
         t[js[i] as usize] |= C_JS;
