@@ -1092,6 +1092,43 @@ fn function(w: &[u8]) -> Func {
     }
 }
 
+/// The type names of a PostgreSQL cast (`::int`), any case.
+fn is_sql_type(w: &[u8]) -> bool {
+    const TYPES: [&[u8]; 30] = [
+        b"int",
+        b"integer",
+        b"int2",
+        b"int4",
+        b"int8",
+        b"smallint",
+        b"bigint",
+        b"numeric",
+        b"decimal",
+        b"real",
+        b"float",
+        b"float4",
+        b"float8",
+        b"bool",
+        b"boolean",
+        b"text",
+        b"varchar",
+        b"char",
+        b"bpchar",
+        b"bytea",
+        b"json",
+        b"jsonb",
+        b"date",
+        b"timestamp",
+        b"interval",
+        b"uuid",
+        b"regclass",
+        b"oid",
+        b"xml",
+        b"inet",
+    ];
+    TYPES.iter().any(|t| w.eq_ignore_ascii_case(t))
+}
+
 /// Names that only a database catalogue or a system procedure uses.
 fn is_catalog(w: &[u8]) -> bool {
     const NAMES: [&[u8]; 26] = [
@@ -1809,6 +1846,20 @@ impl Window {
         if p(1) == Some(K::From) && t.k == K::Catalog {
             return hit(1, "catalog", ev(1));
         }
+        // PostgreSQL's cast of a call's or a subquery's result, `version()::int`,
+        // `(select password from users)::text`: the way to read a value through an error.
+        if matches!(t.k, K::Word | K::Kw)
+            && p(1) == Some(K::Op)
+            && p(2) == Some(K::Op)
+            && p(3) == Some(K::RPar)
+            && tok(1)
+                .zip(tok(2))
+                .is_some_and(|(x, y)| b[x.s] == b':' && b[y.s] == b':' && x.s == y.s + 1 && !x.gap)
+            && !t.gap
+            && is_sql_type(&b[t.s..t.e])
+        {
+            return hit(1, "cast", ev(3));
+        }
         // `and 1=1`, `or 'a'='a'`, `where 1=1`.
         if matches!(t.k, K::Num | K::Str)
             && p(1) == Some(K::Cmp)
@@ -2043,6 +2094,8 @@ mod tests {
         "null",
         "not",
         "case",
+        "::",
+        "int",
         "when",
         "then",
         "else",

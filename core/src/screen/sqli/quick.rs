@@ -3,7 +3,7 @@
 //! Every rule of the check needs one of a few things: a comment or `||`, `&&`, `@@`; a keyword
 //! that only SQL uses in that role (`select`, `waitfor`, `outfile`, a statement that acts on a
 //! table); a catalogue name or a known function called with `(`; a comparison next to a
-//! boolean; `case` with `when`; or, in the first tokens after a break-out (or after the opening
+//! boolean; `case` with `when`; a cast after a parenthesis; or, in the first tokens after a break-out (or after the opening
 //! parentheses of a bare value), a keyword, an operator or a comparison. [`clean`] looks
 //! for those and answers `true` only when none is there, so the rules would find nothing. Prose
 //! (`Siobhan O'Brien`, `open from nine to five, or in person`) and browser headers pass here in
@@ -68,7 +68,7 @@ pub(super) fn clean(b: &[u8]) -> bool {
     true
 }
 
-/// Comments, `||`, `&&` and `@@`.
+/// Comments, `||`, `&&`, `@@` and a cast after a parenthesis (`)::int`).
 fn anchors(b: &[u8]) -> bool {
     let pair = |i: usize, c: u8| b.get(i + 1) == Some(&c);
     memchr::memchr3_iter(b'#', b'-', b'/', b).any(|i| match b[i] {
@@ -76,6 +76,11 @@ fn anchors(b: &[u8]) -> bool {
         b'-' => pair(i, b'-'),
         _ => pair(i, b'*'),
     }) || memchr::memchr3_iter(b'|', b'&', b'@', b).any(|i| pair(i, b[i]))
+        || memchr::memmem::find_iter(b, b")::").any(|i| {
+            let w = &b[i + 3..];
+            let n = w.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            super::is_sql_type(&w[..n])
+        })
 }
 
 /// A name before `(` that [`function`] knows (any suffix of the word, to be safe).
