@@ -25,7 +25,7 @@
 //! # Performance
 //!
 //! Every rule needs a `_`, `(`, `[` or `$`, which most values lack (the screening's byte classes
-//! skip the check for them), and next to it one of a few names ([`may_match`], the operators
+//! skip the check for them), and next to it one of a few names (`may_match`, the operators
 //! after a `$`); the few values left are searched once with a case-sensitive automaton, as
 //! JavaScript reads its names.
 
