@@ -119,55 +119,84 @@ fn plain_short(b: &[u8]) -> bool {
     if b.len() > PLAIN_MAX {
         return false;
     }
-    let mut prev = 0;
-    // The first test of `quick::catalogs`, in this pass: a `_` or `.` (every catalogue name
+    // One pass: punctuation tested as it comes, each run of letters looked up as a keyword at
+    // once. The first test of `quick::catalogs` comes along: a `_` or `.` (every catalogue name
     // holds one) and a mark of `quick::catalog_mark`.
-    let (mut separator, mut mark) = (false, false);
-    let mut special = false;
-    for (i, &c) in b.iter().enumerate() {
-        if SPECIAL[c as usize] {
-            special = true;
-            if !matches!(c, b'@' | b'-' | b',' | b'\'') || c == prev {
-                return false;
-            }
-            // An apostrophe inside a word (`O'Brien`, `it's`), never next to an operator.
-            if c == b'\''
-                && !(prev.is_ascii_alphanumeric()
-                    && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric))
-            {
-                return false;
-            }
-        } else if matches!(c, b'.' | b'_' | b'y' | b'Y') {
-            separator |= matches!(c, b'.' | b'_');
-            mark = mark || quick::catalog_mark(b, i);
-        }
-        prev = c;
-    }
-    // Without punctuation, the cheaper test of `scan_bytes` decides.
-    if !special {
-        return false;
-    }
+    let (mut separator, mut mark, mut special) = (false, false, false);
+    let mut prev = 0u8;
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_alphabetic() {
-            i += 1;
-            continue;
+        let c = b[i];
+        match PLAIN_CLASS[usize::from(c)] {
+            PLAIN_LETTER => {
+                // Letters right after a digit may end a number the lexer reads (`0x1f` of
+                // `0x1for`, `1e5`), and what follows that number may be a keyword: not plain.
+                if prev.is_ascii_digit() {
+                    return false;
+                }
+                let s = i;
+                while i < b.len() && b[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                if keyword(&b[s..i]) != K::Word {
+                    return false;
+                }
+                prev = b[i - 1];
+                continue;
+            }
+            PLAIN_SPECIAL => {
+                special = true;
+                if !matches!(c, b'@' | b'-' | b',' | b'\'') || c == prev {
+                    return false;
+                }
+                // An apostrophe inside a word (`O'Brien`, `it's`), never next to an operator.
+                if c == b'\''
+                    && !(prev.is_ascii_alphanumeric()
+                        && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric))
+                {
+                    return false;
+                }
+            }
+            PLAIN_SEPARATOR => {
+                separator = true;
+                mark = mark || quick::catalog_mark(b, i);
+            }
+            _ => {}
         }
-        // Letters right after a digit may end a number the lexer reads (`0x1f` of `0x1for`,
-        // `1e5`), and what follows that number may be a keyword: not plain.
-        if i > 0 && b[i - 1].is_ascii_digit() {
-            return false;
-        }
-        let s = i;
-        while i < b.len() && b[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-        if keyword(&b[s..i]) != K::Word {
-            return false;
-        }
+        prev = c;
+        i += 1;
     }
-    !(separator && mark && quick::catalogs(b))
+    if !special {
+        // Without punctuation, the cheaper test of `scan_bytes` decides.
+        return false;
+    }
+    // The `y` of `sys` (`sysibm.`) is a mark too.
+    let mark = separator
+        && (mark || memchr::memchr2_iter(b'y', b'Y', b).any(|k| quick::catalog_mark(b, k)));
+    !(mark && quick::catalogs(b))
 }
+
+/// Byte classes of [`plain_short`]: ASCII letters, [`SPECIAL`] bytes, `.` and `_`, the rest.
+const PLAIN_LETTER: u8 = 1;
+const PLAIN_SPECIAL: u8 = 2;
+const PLAIN_SEPARATOR: u8 = 3;
+static PLAIN_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = if (c as u8).is_ascii_alphabetic() {
+            PLAIN_LETTER
+        } else if SPECIAL[c] {
+            PLAIN_SPECIAL
+        } else if c == b'.' as usize || c == b'_' as usize {
+            PLAIN_SEPARATOR
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
 /// Bytes that can start anything the rules look at besides words and numbers.
 pub(super) const SPECIAL: [bool; 256] = {
