@@ -962,8 +962,9 @@ fn read_word(b: &[u8], start: usize, word: &mut names::Word) -> usize {
     i
 }
 
-/// Whether `b` starts with the name of a program that is no ordinary word (`whoami`, `ls`,
-/// `cat`, `/bin/id`), followed by the end, a space or `)`: the argument of PHP's `system(...)`.
+/// Whether `b` starts with a command's name (`whoami`, `ls`, `cat`, `/bin/id`; not an ordinary
+/// word only, such as `date`, nor a brand), followed by the end, a space or `)`: the argument of
+/// PHP's `system(...)`.
 pub(super) fn program_at(b: &[u8]) -> bool {
     let mut word = names::Word::new();
     let end = read_word(b, 0, &mut word);

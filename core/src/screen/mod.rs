@@ -217,8 +217,8 @@ const C_JS: u8 = 32;
 
 /// For each byte, the checks whose prefilters it wakes: sqli's `SPECIAL` bytes, xss's
 /// `TRIGGER` bytes, cmdi's separators (`META`) and the bytes of its keywords (`$ % < - ( / .`),
-/// php's `( < $ :` (`://` and serialised objects need the colon), and traversal's
-/// `. / \ % :`, the lead bytes of its Unicode look-alikes and the `0` of `0x`.
+/// php's `( < $ :` (`://` and serialised objects need the colon), js's `_ ( [ $`, and
+/// traversal's `. / \ % :`, the lead bytes of its Unicode look-alikes and the `0` of `0x`.
 const CLASSES: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -265,7 +265,7 @@ const CLASSES: [u8; 256] = {
 
 /// Every value check on `value`, in [`VALUE_CHECKS`] order. A short value is classified in one
 /// pass first, and the checks none of its bytes can wake are skipped: the same answers, without
-/// five separate scans of ordinary text.
+/// six separate scans of ordinary text.
 fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 6] {
     let b = value.as_bytes();
     if b.len() > SHARED_PREFILTER_MAX {
