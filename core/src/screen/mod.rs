@@ -217,8 +217,9 @@ const C_JS: u8 = 32;
 
 /// For each byte, the checks whose prefilters it wakes: sqli's `SPECIAL` bytes, xss's
 /// `TRIGGER` bytes, cmdi's separators (`META`) and the bytes of its keywords (`$ % < - ( / .`),
-/// php's `( < $ :` (`://` and serialised objects need the colon), js's `_ ( [ $`, and
-/// traversal's `. / \ % :`, the lead bytes of its Unicode look-alikes and the `0` of `0x`.
+/// php's `( < $ : {` (`://` and serialised objects need the colon, Smarty's `{php}` the
+/// brace), js's `_ ( [ $`, and traversal's `. / \ % :`, the lead bytes of its Unicode
+/// look-alikes and the `0` of `0x`.
 const CLASSES: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -242,7 +243,7 @@ const CLASSES: [u8; 256] = {
         t[cmdi_keyword[i] as usize] |= C_CMDI;
         i += 1;
     }
-    let php = b"(<$:";
+    let php = b"(<$:{";
     let mut i = 0;
     while i < php.len() {
         t[php[i] as usize] |= C_PHP;

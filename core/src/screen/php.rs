@@ -2,7 +2,7 @@
 //!
 //! What blocks at level 1:
 //!
-//! - an opening tag, `<?php` or `<?=`;
+//! - an opening tag, `<?php` or `<?=`, or Smarty's `{php}`;
 //! - a superglobal read, `$_GET[`, `$_POST[`, `$_REQUEST[`, `$_COOKIE[`, `$_SERVER[`, `$_FILES[`;
 //! - a call of a function that runs code or commands (`eval`, `assert`, `system`, `exec`,
 //!   `shell_exec`, `passthru`, `popen`, `proc_open`, `pcntl_exec`, `create_function`,
@@ -12,6 +12,8 @@
 //! - a function that runs a command line given a program's name without quotes,
 //!   `system(whoami)`, `shell_exec(cat /etc/passwd)` (PHP reads the bare name as a string);
 //! - a function name in parentheses called, `(system)('id')`, `('system')('id')`;
+//! - a call, whatever its arguments, of a function whose name only PHP has and only code writes
+//!   (`base64_decode()`, `gzinflate(`, `fsockopen(`, `posix_getpwuid(`, `get_defined_vars(`);
 //! - a function called to name a variable in an interpolated string, `{${system('id')}}`;
 //! - `phpinfo()`, `preg_replace` with the `/e` modifier, `include`/`require` of a URL or a stream
 //!   wrapper;
@@ -31,8 +33,9 @@ use super::Hit;
 /// Scans one decoded value.
 pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    let code_bytes =
-        memchr::memchr3(b'(', b'<', b'$', b).is_some() || memchr::memmem::find(b, b"://").is_some();
+    let code_bytes = memchr::memchr3(b'(', b'<', b'$', b).is_some()
+        || memchr::memchr(b'{', b).is_some()
+        || memchr::memmem::find(b, b"://").is_some();
     let serial = memchr::memchr(b':', b).is_some()
         && (memchr::memmem::find(b, b"O:").is_some() || memchr::memmem::find(b, b"C:").is_some());
     if !code_bytes && !serial {
@@ -51,13 +54,16 @@ pub fn scan(value: &str) -> Option<Hit> {
                 readfile|chr|hex2bin";
             let arg = r#"(?:\$|['"]|(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|chr|hex2bin|strrev)\s*\()"#;
             let alternatives = [
-                r"(?P<tag><\?php\b|<\?=)".to_owned(),
+                // Smarty's `{php}...{/php}` runs PHP too.
+                r"(?P<tag><\?php\b|<\?=|\{/?php\})".to_owned(),
                 r"(?P<sg>\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV|SESSION)\s*\[|\$GLOBALS\s*\[|\$\{\s*['\x22]_(?:GET|POST|REQUEST)['\x22]\s*\})".to_owned(),
                 format!(r"(?P<call>(?:^|[^a-z0-9_$>.:]|@)(?:{calls})\s*\(\s*{arg})"),
                 // `{${f()}}`: in a string PHP interpolates, the name of a variable variable is
                 // computed by calling `f`.
                 r"(?P<curly>\{\$\{\s*@?[a-z_][a-z0-9_]*\s*\()".to_owned(),
                 r"(?P<info>\bphpinfo\s*\(\s*\))".to_owned(),
+                // Names that only PHP has, and only code calls: whatever the arguments.
+                format!(r"(?P<only>(?:^|[^a-z0-9_$>.:])(?:{PHP_ONLY}|posix_[a-z]+)\s*\()"),
                 // `(system)('id')`, `('system')('id')`: a name in parentheses called, PHP 7's
                 // way to call a function without writing `system(`.
                 r#"(?P<callable>\(\s*['"]?(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|eval|create_function)['"]?\s*\)\s*\()"#.to_owned(),
@@ -79,6 +85,7 @@ pub fn scan(value: &str) -> Option<Hit> {
         ("php-call", "call"),
         ("php-call", "curly"),
         ("php-call", "info"),
+        ("php-call", "only"),
         ("php-call", "callable"),
         ("php-preg-e", "pre"),
         ("php-include", "inc"),
@@ -129,7 +136,16 @@ fn command_call(b: &[u8]) -> Option<Hit> {
     })
 }
 
-/// The names the `call`, `info` and `pre` alternatives put before a `(`.
+/// PHP functions that run code or commands, decode hidden code, or reach the network or the
+/// process's secrets, under names no other language and no sentence uses (the `only`
+/// alternative): a call of one is code whatever its arguments (`base64_decode()`,
+/// `fsockopen('host', 25)`).
+const PHP_ONLY: &str = "shell_exec|pcntl_exec|proc_open|base64_decode|str_rot13|gzinflate|\
+    gzuncompress|gzdecode|bzdecompress|zlib_decode|call_user_func|call_user_func_array|\
+    create_function|fsockopen|pfsockopen|get_defined_vars|get_defined_functions|curl_init|\
+    curl_exec|file_put_contents|move_uploaded_file|highlight_file|show_source";
+
+/// The names the `call`, `info`, `only` and `pre` alternatives put before a `(`.
 fn is_call_name(word: &[u8]) -> bool {
     let mut buf = [0u8; 24];
     let Some(lower) = buf.get_mut(..word.len()) else {
@@ -173,7 +189,15 @@ fn is_call_name(word: &[u8]) -> bool {
             | b"hex2bin"
             | b"phpinfo"
             | b"preg_replace"
-    )
+            | b"bzdecompress"
+            | b"zlib_decode"
+            | b"fsockopen"
+            | b"pfsockopen"
+            | b"get_defined_vars"
+            | b"get_defined_functions"
+            | b"curl_init"
+            | b"curl_exec"
+    ) || lower.starts_with(b"posix_")
 }
 
 /// A byte of `\s` as the regex reads it without Unicode: `\t \n \v \f \r` and space.
@@ -188,12 +212,22 @@ fn is_word(c: u8) -> bool {
 /// The exact prefilter of the regex: false only when no alternative can match, because the
 /// literal each one requires is missing. Each is looked for where it must stand:
 ///
-/// - `tag`: `<?`; `sg` and `curly`: a `$`;
-/// - `call`, `info`, `pre`: a `(` after one of the call names (a whole word, then `\s*`);
+/// - `tag`: `<?`, `{php}` or `{/php}`; `sg` and `curly`: a `$`;
+/// - `call`, `info`, `only`, `pre`: a `(` after one of the call names (a whole word, then
+///   `\s*`);
 /// - `inc`: `://` and `include` or `require` somewhere;
 /// - `obj`: `O:` or `C:` (any case) before a digit.
 fn may_match(b: &[u8]) -> bool {
     if memchr::memchr(b'$', b).is_some() || memchr::memmem::find(b, b"<?").is_some() {
+        return true;
+    }
+    // `tag`: Smarty's `{php}` and `{/php}`.
+    let smarty = |i: usize| {
+        let rest = &b[i + 1..];
+        let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+        rest.len() >= 4 && rest[..4].eq_ignore_ascii_case(b"php}")
+    };
+    if memchr::memchr_iter(b'{', b).any(smarty) {
         return true;
     }
     for p in memchr::memchr_iter(b'(', b) {
@@ -209,7 +243,7 @@ fn may_match(b: &[u8]) -> bool {
             }
         }
         let mut start = end;
-        // The longest name has 20 bytes: a longer word is none of them.
+        // The longest name has 21 bytes: a longer word is none of them.
         while start > 0 && end - start <= 20 && is_word(b[start - 1]) {
             start -= 1;
         }
