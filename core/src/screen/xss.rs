@@ -76,6 +76,9 @@ fn scan_full(value: &str) -> Option<Hit> {
         if !best.certain() {
             css_after_style(s, &marks, &mut best);
         }
+        if !best.certain() {
+            obfuscated(s, &mut best);
+        }
     }
     best.finish(&text, value)
 }
@@ -202,7 +205,13 @@ fn quick_clean(s: &[u8]) -> bool {
         }
     }
     // `constructor`.
-    !memchr::memchr2_iter(b'c', b'C', s).any(|i| starts_i(&s[i..], b"constructor"))
+    if memchr::memchr2_iter(b'c', b'C', s).any(|i| starts_i(&s[i..], b"constructor")) {
+        return false;
+    }
+    // `obfuscated`: a CSS property that loads code (its colon), `![]` (JSFuck), `cookie`.
+    !(memchr::memchr_iter(b':', s).any(|c| css_loader_before(s, c))
+        || memchr::memmem::find(s, b"![]").is_some()
+        || memchr::memchr2_iter(b'c', b'C', s).any(|i| starts_i(&s[i..], b"cookie")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1557,6 +1566,110 @@ fn templates(s: &[u8], marks: &Marks, best: &mut Best) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Obfuscated script
+
+/// Script written so that no keyword stands whole, and CSS that loads code outside a `style`
+/// attribute (a value a page writes into a style sheet):
+///
+/// - a template literal called as a method's tag: `` [].sort.call`${alert}1337` `` runs
+///   `alert` with no parenthesis;
+/// - JSFuck, script from `!`, `+`, `[]` and `()` only: `(![]+[])[+!+[]]` (three or more of
+///   `![]`, `+[]`);
+/// - `document` and `cookie` kept apart by comments, brackets or parentheses:
+///   `document["cookie"]`, `(document)["cookie"]`, `document /*x*/ . cookie`;
+/// - `-moz-binding: url(` and `behavior: url(`, which load script into a page.
+fn obfuscated(s: &[u8], best: &mut Best) {
+    for t in memchr::memchr_iter(b'`', s) {
+        let mut k = t;
+        while k > 0 && is_space(s[k - 1]) {
+            k -= 1;
+        }
+        const TAGS: [&[u8]; 3] = [b"call", b"apply", b"bind"];
+        let tag = TAGS
+            .iter()
+            .find(|w| k >= w.len() && s[k - w.len()..k].eq_ignore_ascii_case(w));
+        if let Some(w) = tag {
+            let mut d = k - w.len();
+            while d > 0 && is_space(s[d - 1]) {
+                d -= 1;
+            }
+            let dotted = d > 0 && s[d - 1] == b'.';
+            let interpolated = memchr::memmem::find(&s[t..(t + 64).min(s.len())], b"${").is_some();
+            if dotted && interpolated {
+                best.add(1, "js-sink", d - 1..(t + 1));
+                return;
+            }
+        }
+    }
+    let fuck =
+        memchr::memmem::find_iter(s, b"![]").count() + memchr::memmem::find_iter(s, b"+[]").count();
+    if fuck >= 3 {
+        let at = memchr::memmem::find(s, b"![]").unwrap_or(0);
+        best.add(1, "jsfuck", at..s.len().min(at + 48));
+        return;
+    }
+    for c in memchr::memchr2_iter(b'c', b'C', s) {
+        if !starts_i(&s[c..], b"cookie") || s.get(c + 6).is_some_and(|&b| is_ident(b)) {
+            continue;
+        }
+        // Back over quotes, brackets, dots, parentheses, spaces and comments to `document`.
+        let mut k = c;
+        let mut plain = true;
+        loop {
+            if k >= 2 && &s[k - 2..k] == b"*/" {
+                let Some(open) = memchr::memmem::rfind(&s[..k - 2], b"/*") else {
+                    break;
+                };
+                k = open;
+                plain = false;
+            } else if k > 0
+                && matches!(
+                    s[k - 1],
+                    b'\'' | b'"' | b'[' | b']' | b'(' | b')' | b'.' | b' ' | b'\t'
+                )
+            {
+                plain &= s[k - 1] == b'.';
+                k -= 1;
+            } else {
+                break;
+            }
+        }
+        let doc = k >= 8 && s[k - 8..k].eq_ignore_ascii_case(b"document");
+        if doc && !plain && !(k > 8 && is_ident(s[k - 9])) {
+            best.add(1, "dom-access", k - 8..c + 6);
+            return;
+        }
+    }
+    for c in memchr::memchr_iter(b':', s) {
+        if css_loader_before(s, c) {
+            let rest = &s[c + 1..];
+            let rest = &rest[rest.iter().take_while(|&&b| is_space(b)).count()..];
+            if starts_i(rest, b"url(") {
+                let a = c.saturating_sub(12);
+                best.add(1, "css-script", a..(c + 1 + 4).min(s.len()));
+                return;
+            }
+        }
+    }
+}
+
+/// `-moz-binding` or `behavior` (`behaviour`) right before the colon at `c`, past spaces.
+fn css_loader_before(s: &[u8], c: usize) -> bool {
+    let mut e = c;
+    while e > 0 && is_space(s[e - 1]) {
+        e -= 1;
+    }
+    let before = &s[..e];
+    [&b"-moz-binding"[..], b"behavior", b"behaviour"]
+        .iter()
+        .any(|w| {
+            before.len() >= w.len()
+                && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+                && !(before.len() > w.len() && is_ident(before[before.len() - w.len() - 1]))
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
 // CSS
 
 /// A `<style>` tag followed by CSS that runs or loads something, or a `style=` attribute
@@ -1598,6 +1711,22 @@ fn style_finder() -> Option<&'static AhoCorasick> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_clean_never_clears_what_the_rules_flag() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../testdata/screen/xss.toml"
+        ))
+        .unwrap_or_default();
+        for line in text.lines() {
+            for v in std::iter::once(line).chain(line.split(['"', '\''])) {
+                if quick_clean(v.as_bytes()) {
+                    assert_eq!(scan_full(v), None, "{v}");
+                }
+            }
+        }
+    }
     use std::time::{Duration, Instant};
 
     fn level(v: &str) -> Option<u8> {
