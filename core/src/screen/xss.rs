@@ -210,7 +210,7 @@ fn quick_clean(s: &[u8]) -> bool {
     }
     // `obfuscated`: a CSS property that loads code (its colon), `![]` (JSFuck), `cookie`.
     !(memchr::memchr_iter(b':', s).any(|c| css_loader_before(s, c))
-        || memchr::memmem::find(s, b"![]").is_some()
+        || jsfuck_atoms(s).next().is_some()
         || memchr::memchr2_iter(b'c', b'C', s).any(|i| starts_i(&s[i..], b"cookie")))
 }
 
@@ -1601,10 +1601,8 @@ fn obfuscated(s: &[u8], best: &mut Best) {
             }
         }
     }
-    let fuck =
-        memchr::memmem::find_iter(s, b"![]").count() + memchr::memmem::find_iter(s, b"+[]").count();
-    if fuck >= 3 {
-        let at = memchr::memmem::find(s, b"![]").unwrap_or(0);
+    let mut fuck = jsfuck_atoms(s);
+    if let (Some(at), true) = (fuck.next(), fuck.count() >= 2) {
         best.add(1, "jsfuck", at..s.len().min(at + 48));
         return;
     }
@@ -1651,6 +1649,13 @@ fn obfuscated(s: &[u8], best: &mut Best) {
             }
         }
     }
+}
+
+/// Where JSFuck's atoms `![]` and `+[]` start.
+fn jsfuck_atoms(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'[', s).filter_map(|i| {
+        (i > 0 && matches!(s[i - 1], b'!' | b'+') && s.get(i + 1) == Some(&b']')).then(|| i - 1)
+    })
 }
 
 /// `-moz-binding` or `behavior` (`behaviour`) right before the colon at `c`, past spaces.
