@@ -1653,9 +1653,9 @@ fn obfuscated(s: &[u8], best: &mut Best) {
 
 /// Where JSFuck's atoms `![]` and `+[]` start.
 fn jsfuck_atoms(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'[', s).filter_map(|i| {
-        (i > 0 && matches!(s[i - 1], b'!' | b'+') && s.get(i + 1) == Some(&b']')).then(|| i - 1)
-    })
+    memchr::memchr_iter(b'[', s)
+        .filter(|&i| i > 0 && matches!(s[i - 1], b'!' | b'+') && s.get(i + 1) == Some(&b']'))
+        .map(|i| i - 1)
 }
 
 /// `-moz-binding` or `behavior` (`behaviour`) right before the colon at `c`, past spaces.
