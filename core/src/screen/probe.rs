@@ -135,14 +135,15 @@ pub fn scan_path(path: &str) -> Option<Hit> {
             evidence: range,
         })
     };
-    // Dot segments: `/.git/`, `/.env`, but not `/.well-known/`.
+    // Dot segments: `/.git/`, `/.env`, but not `/.well-known/`, nor a name that starts with two
+    // dots (`/..foo`: no hidden file; a climb out is the traversal check's).
     let mut at = 0;
     while let Some(p) = memchr::memmem::find(&b[at..], b"/.") {
         let start = at + p;
         let rest = &b[start + 2..];
         let seg_end = memchr::memchr(b'/', rest).unwrap_or(rest.len());
         let seg = &rest[..seg_end];
-        if !seg.is_empty() && !seg.eq_ignore_ascii_case(b"well-known") {
+        if !seg.is_empty() && seg[0] != b'.' && !seg.eq_ignore_ascii_case(b"well-known") {
             return hit(1, "hidden-file", start..start + 2 + seg_end);
         }
         at = start + 2;

@@ -1555,7 +1555,10 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
     let ok = match first.k {
         K::Waitfor => at(1) == Some(K::Delay),
         K::Exec => match r.get(1) {
-            Some(t) if matches!(t.k, K::Var | K::LPar | K::Str | K::Catalog) => true,
+            Some(t) if matches!(t.k, K::Var | K::Str | K::Catalog) => true,
+            // `exec('drop table t')`, `exec(@sql)`, `exec ()`; `exec (` with nothing after it
+            // is a fragment of prose.
+            Some(t) if t.k == K::LPar => at(2).is_some(),
             Some(t) if matches!(t.k, K::Word | K::Func(_)) => {
                 let n = &b[t.s..t.e];
                 n.len() > 3
