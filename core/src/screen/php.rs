@@ -4,13 +4,12 @@
 //!
 //! - an opening tag, `<?php` or `<?=`, or Smarty's `{php}`;
 //! - a superglobal read, `$_GET[`, `$_POST[`, `$_REQUEST[`, `$_COOKIE[`, `$_SERVER[`, `$_FILES[`;
-//! - a call of a function that runs code or commands (`eval`, `assert`, `system`, `exec`,
-//!   `shell_exec`, `passthru`, `popen`, `proc_open`, `pcntl_exec`, `create_function`,
-//!   `call_user_func`, `base64_decode`, `gzinflate`, `str_rot13`, `file_put_contents`...)
-//!   whose first argument looks like PHP: a variable, a string literal, a constant-free nested
-//!   call of the same kind. `eval()` or `exec(cmd)` in a sentence about JavaScript does not;
-//! - a function that runs a command line given a program's name without quotes,
-//!   `system(whoami)`, `shell_exec(cat /etc/passwd)` (PHP reads the bare name as a string);
+//! - a call of a function whose name other code shares (`eval`, `assert`, `system`, `exec`,
+//!   `passthru`, `popen`, `fopen`, `unserialize`, `chr`...) whose first argument looks like
+//!   PHP: a variable, a string literal, a nested call of the decoders. `eval()` or `exec(cmd)`
+//!   in a sentence about JavaScript does not;
+//! - `system` or `passthru` given a program's name without quotes, `system(whoami)` (PHP reads
+//!   the bare name as a string);
 //! - a function name in parentheses called, `(system)('id')`, `('system')('id')`;
 //! - a call, whatever its arguments, of a function whose name only PHP has and only code writes
 //!   (`base64_decode()`, `gzinflate(`, `fsockopen(`, `posix_getpwuid(`, `get_defined_vars(`);
@@ -47,11 +46,10 @@ pub fn scan(value: &str) -> Option<Hit> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let re = RE
         .get_or_init(|| {
-            let calls = "eval|assert|system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|\
-                create_function|call_user_func|call_user_func_array|base64_decode|gzinflate|\
-                gzuncompress|gzdecode|str_rot13|file_put_contents|file_get_contents|fopen|fwrite|\
-                move_uploaded_file|unserialize|array_map|usort|ob_start|highlight_file|show_source|\
-                readfile|chr|hex2bin";
+            // Names other code shares, which need an argument that looks like PHP (the names
+            // only PHP has are the `only` alternative's, whatever their arguments).
+            let calls = "eval|assert|system|exec|passthru|popen|file_get_contents|fopen|fwrite|\
+                unserialize|array_map|usort|ob_start|readfile|chr|hex2bin";
             let arg = r#"(?:\$|['"]|(?:eval|assert|base64_decode|gzinflate|gzuncompress|str_rot13|chr|hex2bin|strrev)\s*\()"#;
             let alternatives = [
                 // Smarty's `{php}...{/php}` runs PHP too.
@@ -63,7 +61,7 @@ pub fn scan(value: &str) -> Option<Hit> {
                 r"(?P<curly>\{\$\{\s*@?[a-z_][a-z0-9_]*\s*\()".to_owned(),
                 r"(?P<info>\bphpinfo\s*\(\s*\))".to_owned(),
                 // Names that only PHP has, and only code calls: whatever the arguments.
-                format!(r"(?P<only>(?:^|[^a-z0-9_$>.:])(?:{PHP_ONLY}|posix_[a-z]+)\s*\()"),
+                format!(r"(?P<only>(?:^|[^a-z0-9_$>.:]|@)(?:{PHP_ONLY}|posix_[a-z]+)\s*\()"),
                 // `(system)('id')`, `('system')('id')`: a name in parentheses called, PHP 7's
                 // way to call a function without writing `system(`.
                 r#"(?P<callable>\(\s*['"]?(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|eval|create_function)['"]?\s*\)\s*\()"#.to_owned(),
@@ -105,13 +103,8 @@ pub fn scan(value: &str) -> Option<Hit> {
 /// no other language has under that name, and only when the argument starts with a program's
 /// name: `the system(s)` stays prose.
 fn command_call(b: &[u8]) -> Option<Hit> {
-    const RUNNERS: [&[u8]; 5] = [
-        b"system",
-        b"shell_exec",
-        b"passthru",
-        b"pcntl_exec",
-        b"proc_open",
-    ];
+    // `shell_exec`, `proc_open` and `pcntl_exec` are PHP's only: any call of them is code.
+    const RUNNERS: [&[u8]; 2] = [b"system", b"passthru"];
     memchr::memchr_iter(b'(', b).find_map(|p| {
         let mut end = p;
         while end > 0 && is_space(b[end - 1]) {

@@ -2270,11 +2270,7 @@ mod tests {
 
     #[test]
     fn prefilter_agrees_on_the_corpus() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../testdata/screen/sqli.toml"
-        ))
-        .unwrap_or_default();
+        let text = crate::screen::test_support::case_file("sqli.toml");
         for line in text.lines() {
             let v = line.as_bytes();
             assert_eq!(scan_bytes(v), reference(v), "{line}");

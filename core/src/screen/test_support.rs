@@ -26,3 +26,10 @@ pub(crate) fn assert_linear(f: &dyn Fn(&str), unit: &str) {
     );
     assert!(tl < Duration::from_secs(5), "{unit:?}: {tl:?}");
 }
+
+/// The text of a case file of `testdata/screen/` (`sqli.toml`), for tests that hold a
+/// prefilter to the rules on every line of it. A missing file fails the test.
+pub(crate) fn case_file(name: &str) -> String {
+    let path = format!("{}/../testdata/screen/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}

@@ -1719,11 +1719,7 @@ mod tests {
 
     #[test]
     fn quick_clean_never_clears_what_the_rules_flag() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../testdata/screen/xss.toml"
-        ))
-        .unwrap_or_default();
+        let text = crate::screen::test_support::case_file("xss.toml");
         for line in text.lines() {
             for v in std::iter::once(line).chain(line.split(['"', '\''])) {
                 if quick_clean(v.as_bytes()) {
