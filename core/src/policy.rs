@@ -278,7 +278,7 @@ pub struct ScreeningConfig {
     pub max_json_depth: u32,
     /// Past a limit.
     pub on_limit: OnLimit,
-    /// Headers screened.
+    /// Headers screened (lower case); a name ending in `*` is a prefix (`x-*`).
     #[serde(deserialize_with = "header_names")]
     pub headers: Vec<String>,
     /// Exclusions.

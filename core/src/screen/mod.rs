@@ -419,18 +419,18 @@ impl Screener<'_> {
         }
     }
 
-    /// [`Screener::value`] for values that repeat from request to request (headers, cookies):
-    /// one that was clean before is not screened again.
-    fn repeated_value(&mut self, location: Location, name: &str, value: &str) {
-        if value.len() < MIN_REMEMBERED {
-            return self.value(location, name, value);
+    /// A cookie: its name screened as a parameter name (applications read cookies by name, and
+    /// PHP makes `a[b]` an array), its value as a value. Cookies repeat from request to request:
+    /// one that was clean before, name and value, is not screened again.
+    fn cookie(&mut self, name: &str, value: &str) {
+        let screen = |s: &mut Self| {
+            s.key(Location::Cookie, name);
+            s.value(Location::Cookie, name, value);
+        };
+        if name.len() + value.len() < MIN_REMEMBERED {
+            return screen(self);
         }
-        self.remembered(
-            name,
-            value.as_bytes(),
-            |_| {},
-            |s| s.value(location, name, value),
-        );
+        self.remembered(Location::Cookie, name, value.as_bytes(), |_| {}, screen);
     }
 
     fn pair(&mut self, location: Location, raw_name: &str, raw_value: &str) -> bool {
@@ -453,18 +453,21 @@ impl Screener<'_> {
     }
 
     /// Runs `screen` on a part of the request that repeats from client to client (a header
-    /// value, a cookie, the path of a page, a query string), unless the same `text` under the
-    /// same `kind` was screened clean before; remembers it when nothing was reported at any
+    /// value, a cookie, the path of a page, a query string), unless the same `text` in the same
+    /// place under the same `name` was screened clean before (a cookie named `user-agent` is no
+    /// `User-Agent` header: the scanner check reads only the header); remembers it when nothing
+    /// was reported at any
     /// level and no limit was reached. `recount` counts the parameters of a remembered part,
     /// so that the limits hold as if it had been screened.
     fn remembered(
         &mut self,
-        kind: &str,
+        place: Location,
+        name: &str,
         text: &[u8],
         recount: impl FnOnce(&mut Self),
         screen: impl FnOnce(&mut Self),
     ) {
-        let fp = clean::fingerprint(kind, text);
+        let fp = clean::fingerprint(place, name, text);
         if clean::known(fp) {
             return recount(self);
         }
@@ -475,10 +478,6 @@ impl Screener<'_> {
         }
     }
 }
-
-/// Names under which a path and a query string are remembered: no header is named so.
-const PATH_KEY: &str = " path";
-const QUERY_KEY: &str = " query";
 
 /// Screens `req`, whose normalised path is `path`.
 pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening {
@@ -496,7 +495,8 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
     // screened clean is remembered, by its raw form (the normalised one follows from it).
     let raw_path = req.path();
     s.remembered(
-        PATH_KEY,
+        Location::Path,
+        "",
         raw_path.as_bytes(),
         |_| {},
         |s| {
@@ -517,7 +517,8 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
     // The query string, remembered like the path (`?page=2`, `?lang=ur`).
     if let Some(q) = req.query() {
         s.remembered(
-            QUERY_KEY,
+            Location::Query,
+            "",
             q.as_bytes(),
             |s| {
                 for _ in raw_pairs(q) {
@@ -542,9 +543,9 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
                 break;
             }
             let (name, value) = part.split_once('=').unwrap_or(("", part));
+            let name = percent_decode(name.trim().as_bytes(), false);
             let value = percent_decode(value.as_bytes(), false);
-            let value = text_of(&value);
-            s.repeated_value(Location::Cookie, name.trim(), &value);
+            s.cookie(&text_of(&name), &text_of(&value));
         }
     }
 
@@ -553,7 +554,12 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
     for (name, value) in headers.iter() {
         let lname_is = |h: &str| name.eq_ignore_ascii_case(h);
         let is_ua = lname_is("user-agent");
-        let screened = cfg.headers.iter().any(|h| lname_is(h));
+        let screened = cfg.headers.iter().any(|h| match h.strip_suffix('*') {
+            Some(prefix) => name
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix)),
+            None => lname_is(h),
+        });
         if !is_ua && !screened {
             continue;
         }
@@ -573,7 +579,7 @@ pub fn screen(req: &Request<'_>, path: &str, cfg: &ScreeningConfig) -> Screening
         };
         // Remembered by the raw value, which both checks read (the scanner check undecoded).
         if screened {
-            s.remembered(name, value, |_| {}, scan);
+            s.remembered(Location::Header, name, value, |_| {}, scan);
         } else {
             scan(&mut s);
         }
@@ -709,11 +715,20 @@ mod tests {
     #[test]
     fn a_clean_path_and_query_are_remembered() {
         let (path, query) = ("/services/remembered-page-7d41", "lang=ur&page=2");
-        assert!(!clean::known(clean::fingerprint(PATH_KEY, path.as_bytes())));
+        assert!(!clean::known(clean::fingerprint(
+            Location::Path,
+            "",
+            path.as_bytes()
+        )));
         assert!(checks(&format!("{path}?{query}"), 4).is_empty());
-        assert!(clean::known(clean::fingerprint(PATH_KEY, path.as_bytes())));
         assert!(clean::known(clean::fingerprint(
-            QUERY_KEY,
+            Location::Path,
+            "",
+            path.as_bytes()
+        )));
+        assert!(clean::known(clean::fingerprint(
+            Location::Query,
+            "",
             query.as_bytes()
         )));
         // Remembered, still counted against the parameter limit.
@@ -743,6 +758,76 @@ mod tests {
         assert_eq!(ua("sqlmap/1.8.4-e91b"), [CheckName::Scanner]);
     }
 
+    /// The checks that fire on a `GET /` with these headers, at paranoia 1.
+    fn header_checks(
+        headers: &[(&str, &str)],
+        cfg: &ScreeningConfig,
+    ) -> Vec<(CheckName, Location)> {
+        let req = Request::new("GET", "/").headers(headers);
+        screen(&req, "/", cfg)
+            .findings
+            .iter()
+            .map(|f| (f.check, f.location))
+            .collect()
+    }
+
+    #[test]
+    fn a_cookie_does_not_vouch_for_a_header_of_its_name() {
+        // The scanner check reads only the `User-Agent` header: a cookie of that name and value
+        // passes, and must not make the header pass as remembered.
+        let ua = "sqlmap/1.8.5#dev (https://sqlmap.org)";
+        let cookie = format!("user-agent={ua}");
+        for _ in 0..2 {
+            assert!(header_checks(&[("Cookie", &cookie)], &config(1)).is_empty());
+        }
+        assert_eq!(
+            header_checks(&[("user-agent", ua)], &config(1)),
+            [(CheckName::Scanner, Location::Header)]
+        );
+    }
+
+    #[test]
+    fn cookie_names_are_screened_like_parameter_names() {
+        for _ in 0..2 {
+            assert_eq!(
+                header_checks(&[("Cookie", "lang=ur; x' or 1=1-- =1")], &config(1)),
+                [(CheckName::Sqli, Location::Cookie)]
+            );
+            assert_eq!(
+                header_checks(&[("Cookie", "<svg%20onload%3Dalert(1)>=x")], &config(1)),
+                [(CheckName::Xss, Location::Cookie)]
+            );
+        }
+        // Names that hold a command name are names (`passwd`, `hostname`), as parameter names.
+        for cookie in [
+            "passwd=1",
+            "hostname=web1",
+            "wordpress_logged_in_5c8e=admin%7C1733",
+        ] {
+            assert!(
+                header_checks(&[("Cookie", cookie)], &config(1)).is_empty(),
+                "{cookie}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_pattern_ending_in_a_star_screens_every_header_it_starts() {
+        let headers = [("X-Api-Version", "1' union select password from users--")];
+        assert!(header_checks(&headers, &config(1)).is_empty());
+        let cfg = ScreeningConfig {
+            headers: vec!["user-agent".into(), "x-*".into()],
+            ..config(1)
+        };
+        assert_eq!(
+            header_checks(&headers, &cfg),
+            [(CheckName::Sqli, Location::Header)]
+        );
+        // The pattern is a prefix of the name, not a substring.
+        let other = [("Accept-X-Api", "1' union select password from users--")];
+        assert!(header_checks(&other, &cfg).is_empty());
+    }
+
     #[test]
     fn what_a_lower_paranoia_ignores_is_not_remembered() {
         // `make` alone is a command only at paranoia 4: a policy at 1 does not report it, but it
@@ -752,6 +837,10 @@ mod tests {
             assert!(checks(target, 1).is_empty());
         }
         assert_eq!(checks(target, 4), [CheckName::Cmdi]);
-        assert!(!clean::known(clean::fingerprint(QUERY_KEY, b"q=make")));
+        assert!(!clean::known(clean::fingerprint(
+            Location::Query,
+            "",
+            b"q=make"
+        )));
     }
 }
