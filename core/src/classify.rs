@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::decode::{form_component, raw_pairs};
 use crate::graphql::{self, Operation};
 use crate::multipart;
-use crate::policy::{Policy, is_token};
+use crate::policy::{PathLists, Policy, is_token};
 use crate::request::Request;
 
 /// Surfaces of a request, as a small set.
@@ -254,6 +254,16 @@ impl<'a> Acc<'a, '_> {
 
 /// Classifies `req`, whose normalised path is `path`.
 pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a> {
+    classify_in(req, path, policy, policy.path_lists(path))
+}
+
+/// [`classify`], with the policy's path lists already searched for `path`.
+pub(crate) fn classify_in<'a>(
+    req: &Request<'a>,
+    path: &str,
+    policy: &Policy,
+    lists: PathLists,
+) -> Intent<'a> {
     let method = req.method();
     let mut acc = Acc {
         policy,
@@ -307,8 +317,7 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
     }
 
     // Paths.
-    let login = &policy.config.surfaces.login;
-    if login.any(path, true) {
+    if lists.login() {
         acc.intent.surfaces.insert(Surfaces::LOGIN);
     }
     let last = path.rsplit('/').next().unwrap_or("");
@@ -325,7 +334,7 @@ pub fn classify<'a>(req: &Request<'a>, path: &str, policy: &Policy) -> Intent<'a
     // and nothing in it is held against it.
     let given = req.body_bytes();
     let body = given.unwrap_or(b"");
-    let graphql_path = policy.config.surfaces.graphql.any(path, true);
+    let graphql_path = lists.graphql();
     let mut graphql_read = false;
     if media_is(content_type, "application/x-www-form-urlencoded") {
         acc.intent.surfaces.insert(Surfaces::FORM);

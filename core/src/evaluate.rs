@@ -1,7 +1,7 @@
 //! The pipeline, in one place: request view → normalised path and client address → intent →
 //! policy rules → verdict. Screening plugs in after the lockdown rules.
 
-use crate::classify::{Malformed, Surfaces, classify};
+use crate::classify::{Malformed, Surfaces, classify_in};
 use crate::client_ip;
 use crate::path::{self, PathFlags};
 use crate::policy::{Mode, OnLimit, OnMalformed, Policy};
@@ -41,18 +41,19 @@ impl Policy {
         let trusted_client = !client.malformed;
 
         // 2. What it does.
-        let mut intent = classify(req, p, self);
+        let lists = self.path_lists(p);
+        let mut intent = classify_in(req, p, self, lists);
         if path.flags().contains(PathFlags::NUL) {
             intent.malformed.get_or_insert(Malformed::NulInPath);
         }
-        let admin = self.admin_paths.any(p, true);
+        let admin = lists.admin();
         if admin {
             intent.surfaces.insert(Surfaces::ADMIN);
         }
 
         // 3. The rules, strongest first.
         let mut allowed_by = None;
-        let refusal = if self.deny_paths.any(p, true) {
+        let refusal = if lists.deny() {
             Some(Reason::DeniedPath)
         } else if intent.malformed.is_some() && cfg.on_malformed == OnMalformed::Block {
             Some(Reason::MalformedRequest)

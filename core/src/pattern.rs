@@ -354,11 +354,63 @@ impl Serialize for PathPattern {
 #[derive(Clone, Default)]
 pub struct PatternList {
     patterns: Vec<PathPattern>,
+    literals: Literals,
+}
+
+/// Which of a set of patterns a path may match, found from the literals they require.
+#[derive(Clone, Default)]
+struct Literals {
     /// Finds the required literals; match id `i` is pattern `with_literal[i]`.
     prefilter: Option<aho_corasick::AhoCorasick>,
     with_literal: Vec<usize>,
     /// Patterns with no literal to look for (`/`, `*`): always tried.
     always: Vec<usize>,
+}
+
+impl Literals {
+    fn new<'p>(patterns: impl IntoIterator<Item = &'p PathPattern>) -> Literals {
+        let (mut with_literal, mut literals, mut always) = (Vec::new(), Vec::new(), Vec::new());
+        let mut count = 0;
+        for (i, p) in patterns.into_iter().enumerate() {
+            match p.required_literal() {
+                Some(l) => {
+                    with_literal.push(i);
+                    literals.push(l);
+                }
+                None => always.push(i),
+            }
+            count = i + 1;
+        }
+        let prefilter = if literals.is_empty() {
+            None
+        } else {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&literals)
+                .ok()
+        };
+        if prefilter.is_none() {
+            // Without an automaton every pattern is tried.
+            always = (0..count).collect();
+            with_literal.clear();
+        }
+        Literals {
+            prefilter,
+            with_literal,
+            always,
+        }
+    }
+
+    /// The patterns that may match `path`, by index: those without a literal, then those
+    /// whose literal `path` holds (a pattern whose literal occurs twice comes twice).
+    fn candidates<'s>(&'s self, path: &'s str) -> impl Iterator<Item = usize> + 's {
+        let found = self
+            .prefilter
+            .iter()
+            .flat_map(move |ac| ac.find_overlapping_iter(path))
+            .map(|m| self.with_literal[m.pattern().as_usize()]);
+        self.always.iter().copied().chain(found)
+    }
 }
 
 impl PartialEq for PatternList {
@@ -416,37 +468,8 @@ impl PatternList {
 
     /// A list of compiled patterns.
     pub fn from_patterns(patterns: Vec<PathPattern>) -> Self {
-        let mut with_literal = Vec::new();
-        let mut literals = Vec::new();
-        let mut always = Vec::new();
-        for (i, p) in patterns.iter().enumerate() {
-            match p.required_literal() {
-                Some(l) => {
-                    with_literal.push(i);
-                    literals.push(l.to_owned());
-                }
-                None => always.push(i),
-            }
-        }
-        let prefilter = if literals.is_empty() {
-            None
-        } else {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&literals)
-                .ok()
-        };
-        if prefilter.is_none() {
-            // Without an automaton every pattern is tried.
-            always = (0..patterns.len()).collect();
-            with_literal.clear();
-        }
-        PatternList {
-            patterns,
-            prefilter,
-            with_literal,
-            always,
-        }
+        let literals = Literals::new(&patterns);
+        PatternList { patterns, literals }
     }
 
     /// The patterns, in order.
@@ -474,24 +497,69 @@ impl PatternList {
     /// A pattern that matches, if any (the earliest found by the prefilter, not necessarily the
     /// first in the list).
     pub fn find(&self, path: &str, ignore_case: bool) -> Option<&PathPattern> {
-        for &i in &self.always {
-            if self.patterns[i].matches(path, ignore_case) {
-                return Some(&self.patterns[i]);
-            }
-        }
-        let ac = self.prefilter.as_ref()?;
-        for m in ac.find_overlapping_iter(path) {
-            let p = &self.patterns[self.with_literal[m.pattern().as_usize()]];
-            if p.matches(path, ignore_case) {
-                return Some(p);
-            }
-        }
-        None
+        self.literals
+            .candidates(path)
+            .map(|i| &self.patterns[i])
+            .find(|p| p.matches(path, ignore_case))
     }
 
     /// Whether any pattern matches.
     pub fn any(&self, path: &str, ignore_case: bool) -> bool {
         self.find(path, ignore_case).is_some()
+    }
+}
+
+/// Several pattern lists searched at once, each matched without regard to case: which of them
+/// a path matches. The literals of every list are in one automaton, so a request checked
+/// against the login, GraphQL, admin and deny lists reads its path once, not four times.
+#[derive(Clone, Default)]
+pub(crate) struct PathIndex {
+    /// Every pattern of every list, with the bit of its list.
+    patterns: Vec<(u32, PathPattern)>,
+    literals: Literals,
+    /// The bits of all the lists.
+    all: u32,
+}
+
+impl PathIndex {
+    /// An index of `lists`; bit `i` of [`PathIndex::matches`] answers for `lists[i]`.
+    pub(crate) fn new(lists: &[&PatternList]) -> PathIndex {
+        let patterns: Vec<(u32, PathPattern)> = lists
+            .iter()
+            .zip(0..u32::BITS)
+            .flat_map(|(list, i)| list.patterns.iter().map(move |p| (1 << i, p.clone())))
+            .collect();
+        PathIndex {
+            literals: Literals::new(patterns.iter().map(|(_, p)| p)),
+            patterns,
+            all: lists
+                .iter()
+                .zip(0..u32::BITS)
+                .fold(0, |m, (_, i)| m | 1 << i),
+        }
+    }
+
+    /// The bits of the lists that `path` matches.
+    pub(crate) fn matches(&self, path: &str) -> u32 {
+        let mut hit = 0;
+        for i in self.literals.candidates(path) {
+            let (bit, p) = &self.patterns[i];
+            if hit & bit == 0 && p.matches(path, true) {
+                hit |= bit;
+                if hit == self.all {
+                    break;
+                }
+            }
+        }
+        hit
+    }
+}
+
+impl fmt::Debug for PathIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.patterns.iter().map(|(bit, p)| (bit, &p.source)))
+            .finish()
     }
 }
 
@@ -625,5 +693,55 @@ mod list_tests {
                 assert_eq!(all.any(path, ci), direct, "{path}");
             }
         }
+    }
+
+    #[test]
+    fn an_index_answers_as_each_of_its_lists() {
+        let policy = crate::Policy::default();
+        let cfg = policy.config();
+        let lists: Vec<PatternList> = vec![
+            cfg.surfaces.login.clone(),
+            cfg.surfaces.graphql.clone(),
+            policy.admin_paths().clone(),
+            policy.deny_paths().clone(),
+            PatternList::new(&["*", "/static/*.css"]).unwrap(),
+            PatternList::new(&["/api/**/export", "*~"]).unwrap(),
+            PatternList::default(),
+        ];
+        let index = PathIndex::new(&lists.iter().collect::<Vec<_>>());
+        // Paths made of the lists' own patterns, their pieces and ordinary pages.
+        let mut paths = vec![
+            "/".to_owned(),
+            "/page".to_owned(),
+            "/services/passport/apply".to_owned(),
+            "/ADMIN/Login".to_owned(),
+            "/api/v1/export".to_owned(),
+            "/x~".to_owned(),
+        ];
+        for list in &lists {
+            for p in list.patterns() {
+                let src = p.as_str().replace("**", "a/b").replace(['*', '?'], "x");
+                let src = if src.starts_with('/') {
+                    src
+                } else {
+                    format!("/d/{src}")
+                };
+                paths.push(format!("{src}/more"));
+                paths.push(src.to_uppercase());
+                paths.push(format!("/pre{src}"));
+                paths.push(src);
+            }
+        }
+        for path in &paths {
+            let want =
+                lists.iter().enumerate().fold(
+                    0,
+                    |m, (i, l)| if l.any(path, true) { m | 1 << i } else { m },
+                );
+            assert_eq!(index.matches(path), want, "{path}");
+        }
+        // Each list matched something, or the comparison would prove little.
+        let seen = paths.iter().fold(0, |m, p| m | index.matches(p));
+        assert_eq!(seen, 0b11_1111, "{seen:b}");
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::client_ip::ProxyConfig;
 use crate::error::PolicyError;
 use crate::net::NetList;
-use crate::pattern::{PathPattern, PatternList};
+use crate::pattern::{PathIndex, PathPattern, PatternList};
 use crate::response::Pages;
 use crate::time::Timestamp;
 
@@ -578,8 +578,36 @@ pub struct Policy {
     pub(crate) config: PolicyConfig,
     pub(crate) admin_paths: PatternList,
     pub(crate) deny_paths: PatternList,
+    /// The login, GraphQL, admin and deny lists in one index ([`PathLists`]).
+    pub(crate) path_lists: PathIndex,
     pub(crate) pages: Pages,
     pub(crate) mode_override: Option<Mode>,
+}
+
+/// Which of a policy's path lists a normalised path matches (all without regard to case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PathLists(u32);
+
+impl PathLists {
+    pub(crate) fn login(self) -> bool {
+        self.0 & 1 != 0
+    }
+    pub(crate) fn graphql(self) -> bool {
+        self.0 & 2 != 0
+    }
+    pub(crate) fn admin(self) -> bool {
+        self.0 & 4 != 0
+    }
+    pub(crate) fn deny(self) -> bool {
+        self.0 & 8 != 0
+    }
+}
+
+impl Policy {
+    /// The path lists `path` (normalised) matches, from one search of it.
+    pub(crate) fn path_lists(&self, path: &str) -> PathLists {
+        PathLists(self.path_lists.matches(path))
+    }
 }
 
 impl Default for Policy {
@@ -650,10 +678,18 @@ impl Policy {
         let admin_paths = config.admin.paths.concat(&config.admin.extra);
         let deny_paths = config.deny.paths.concat(&config.deny.extra);
         let pages = Pages::render(&config.response);
+        // In the order of the bits of `PathLists`.
+        let path_lists = PathIndex::new(&[
+            &config.surfaces.login,
+            &config.surfaces.graphql,
+            &admin_paths,
+            &deny_paths,
+        ]);
         Policy {
             config,
             admin_paths,
             deny_paths,
+            path_lists,
             pages,
             mode_override: None,
         }
