@@ -54,26 +54,11 @@ mod tests {
 
     #[test]
     fn remembers_only_what_it_was_told() {
-        let a = fingerprint(
-            Location::Header,
-            "user-agent",
-            b"Mozilla/5.0 (X11; Linux x86_64) Test/1",
-        );
-        let b = fingerprint(
-            Location::Header,
-            "user-agent",
-            b"Mozilla/5.0 (X11; Linux x86_64) Test/2",
-        );
-        let c = fingerprint(
-            Location::Header,
-            "referer",
-            b"Mozilla/5.0 (X11; Linux x86_64) Test/1",
-        );
-        let d = fingerprint(
-            Location::Cookie,
-            "user-agent",
-            b"Mozilla/5.0 (X11; Linux x86_64) Test/1",
-        );
+        const UA: &[u8] = b"Mozilla/5.0 (X11; Linux x86_64) Test/1";
+        let a = fingerprint(Location::Header, "user-agent", UA);
+        let b = fingerprint(Location::Header, "user-agent", b"Mozilla/5.0 Test/2");
+        let c = fingerprint(Location::Header, "referer", UA);
+        let d = fingerprint(Location::Cookie, "user-agent", UA);
         assert!(a != b && a != c && a != d);
         assert!(!known(a));
         remember(a);
