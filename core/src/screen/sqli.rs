@@ -1397,8 +1397,14 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
                     && t.e == end_of
                     && b"select"[..t.e - t.s].eq_ignore_ascii_case(&b[t.s..t.e])
             });
-            if matches!(at(1), Some(K::Select | K::Quant | K::LPar)) || is_end(1) || trunc {
+            if matches!(at(1), Some(K::Select | K::Quant | K::LPar)) || trunc {
                 hit(1, "union-select", ev(p + 1))
+            } else if is_end(1) {
+                // A value that ends in UNION leaves the SELECT to the query's own text; the
+                // word alone, with no number or quote before it, is one that citizens search
+                // for (a union council, a trade union).
+                let alone = r[p].s <= start;
+                hit(if alone { 3 } else { 1 }, "union-select", ev(p + 1))
             } else {
                 None
             }

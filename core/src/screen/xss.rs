@@ -176,15 +176,24 @@ fn quick_clean(s: &[u8]) -> bool {
             return false;
         }
     }
-    // Calls of sinks.
+    // Calls of sinks, also handed on (`(alert)(`, `alert?.(`, `.map(alert)`; `onerror=alert`
+    // is an `on...=` above).
     for p in memchr::memchr_iter(b'(', s) {
         let before = &s[..p];
-        let call = KEYWORDS.iter().any(|&(k, kind)| {
-            kind == Kind::Call
-                && before.len() >= k.len()
-                && before[before.len() - k.len()..].eq_ignore_ascii_case(k.as_bytes())
+        let ends = |t: &[u8], k: &[u8]| {
+            t.len() >= k.len() && t[t.len() - k.len()..].eq_ignore_ascii_case(k)
+        };
+        let call = KEYWORDS
+            .iter()
+            .any(|&(k, kind)| kind == Kind::Call && ends(before, k.as_bytes()));
+        let handed = PROOF_SINKS.iter().any(|&k| {
+            before
+                .strip_suffix(b")")
+                .or_else(|| before.strip_suffix(b"?."))
+                .is_some_and(|t| ends(t, k))
+                || starts_i(&s[p + 1..], k)
         });
-        if call {
+        if call || handed {
             return false;
         }
     }
@@ -1300,6 +1309,47 @@ fn payload_arg(arg: &[u8]) -> bool {
     .any(|w| starts_i(arg, w))
 }
 
+/// The functions that payloads prove themselves with, which no page hands on as a value.
+const PROOF_SINKS: [&[u8]; 4] = [b"alert", b"prompt", b"confirm", b"eval"];
+
+/// Whether the sink named at `s[a..e]`, not followed by `(`, is still called: through
+/// parentheses or an optional call (`(alert)(1)`, `alert?.(1)`), as a method's argument
+/// (`[1].map(alert)`, `Reflect.apply(alert,`), or as an event handler (`onerror=alert;throw 1`).
+/// Only for [`PROOF_SINKS`]: `print` and `import` are handed on in ordinary code.
+fn handed_on(s: &[u8], a: usize, e: usize, after: &[u8]) -> bool {
+    if !PROOF_SINKS.iter().any(|n| s[a..e].eq_ignore_ascii_case(n)) {
+        return false;
+    }
+    if after.starts_with(b"?.(") {
+        return true;
+    }
+    let Some(prev) = a.checked_sub(1) else {
+        return false;
+    };
+    let word_before = |end: usize| {
+        let start = s[..end]
+            .iter()
+            .rposition(|&b| !is_ident(b))
+            .map_or(0, |i| i + 1);
+        (start, &s[start..end])
+    };
+    match s[prev] {
+        b'(' if after.starts_with(b")(") => true,
+        b'(' if matches!(after.first(), Some(b')' | b',')) => {
+            let (start, method) = word_before(prev);
+            !method.is_empty() && start > 0 && s[start - 1] == b'.'
+        }
+        b'=' => {
+            let (_, name) = word_before(prev);
+            KNOWN_EVENTS.iter().any(|n| name.eq_ignore_ascii_case(n))
+                && after
+                    .first()
+                    .is_none_or(|&c| matches!(c, b';' | b',' | b' ' | b'\n'))
+        }
+        _ => false,
+    }
+}
+
 /// Calls of proof-of-concept and string-running functions, navigation and cookie access.
 fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
     for &(a, e, kind) in &marks.list {
@@ -1337,7 +1387,7 @@ fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
                         let tight = close.is_some_and(|c| !t[..c].iter().any(|&b| is_space(b)));
                         (tight, &b"1"[..])
                     }
-                    _ => (false, &[][..]),
+                    _ => (handed_on(s, a, e, after), &b"1"[..]),
                 };
                 if !call {
                     continue;
