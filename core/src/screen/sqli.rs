@@ -262,8 +262,9 @@ fn scan_bytes_full(b: &[u8]) -> Option<Hit> {
 }
 
 /// The words [`words_only_suspect`] looks for.
-const SUSPECT: [&[u8]; 20] = [
+const SUSPECT: [&[u8]; 21] = [
     b"union",
+    b"case",
     b"or",
     b"and",
     b"xor",
@@ -813,7 +814,7 @@ fn number(b: &[u8], i: usize) -> usize {
 }
 
 /// SQL keywords by spelling (lower case, sorted), and what each is to the rules.
-const KEYWORDS: [(&[u8], K); 95] = [
+const KEYWORDS: [(&[u8], K); 103] = [
     (b"all", K::Quant),
     (b"alter", K::Stmt),
     (b"and", K::Logic),
@@ -830,6 +831,9 @@ const KEYWORDS: [(&[u8], K); 95] = [
     (b"collate", K::Kw),
     (b"copy", K::Stmt),
     (b"create", K::Stmt),
+    (b"current_date", K::Value),
+    (b"current_time", K::Value),
+    (b"current_user", K::Value),
     (b"database", K::Table),
     (b"declare", K::Stmt),
     (b"delay", K::Delay),
@@ -864,6 +868,7 @@ const KEYWORDS: [(&[u8], K); 95] = [
     (b"like", K::Cmp),
     (b"limit", K::Limit),
     (b"load", K::Stmt),
+    (b"localtime", K::Value),
     (b"login", K::Table),
     (b"merge", K::Stmt),
     (b"mod", K::Kw),
@@ -884,11 +889,13 @@ const KEYWORDS: [(&[u8], K); 95] = [
     (b"rlike", K::Cmp),
     (b"schema", K::Table),
     (b"select", K::Select),
+    (b"session_user", K::Value),
     (b"set", K::Set),
     (b"shutdown", K::Stmt),
     (b"some", K::Kw),
     (b"sounds", K::Cmp),
     (b"sysname", K::Kw),
+    (b"system_user", K::Value),
     (b"table", K::Table),
     (b"then", K::Case),
     (b"time", K::Delay),
@@ -900,6 +907,8 @@ const KEYWORDS: [(&[u8], K); 95] = [
     (b"update", K::Stmt),
     (b"user", K::Table),
     (b"using", K::Kw),
+    (b"utc_date", K::Value),
+    (b"utc_time", K::Value),
     (b"value", K::Values),
     (b"values", K::Values),
     (b"varchar", K::Kw),
@@ -912,7 +921,7 @@ const KEYWORDS: [(&[u8], K); 95] = [
 ];
 
 /// The longest word in [`KEYWORDS`].
-const KEYWORD_MAX: usize = 11;
+const KEYWORD_MAX: usize = 12;
 
 /// For each length, the first letters of the keywords that long (bit `c - b'a'`): most words of
 /// prose are turned away by one look-up, before the search.
@@ -1516,12 +1525,16 @@ fn quote_rules(
         );
     }
     // `'-'`, `'||'`, `' or '`, `1'||'asd'||'`: operators between strings, the last one closed by
-    // the query's own quote.
+    // the query's own quote; also over SQL's own values (`1'*current_date rlike'0`,
+    // `1'*@@version*-0='0`).
     if let Some(last) = h.last() {
         let q = b[close];
-        let all = h
-            .iter()
-            .all(|t| matches!(t.k, K::Logic | K::Op | K::Cmp | K::Not | K::Str | K::Num));
+        let all = h.iter().all(|t| {
+            matches!(
+                t.k,
+                K::Logic | K::Op | K::Cmp | K::Not | K::Str | K::Num | K::Value | K::SysVar
+            )
+        });
         let unterminated = last.k == K::Str
             && b[last.s] == q
             && last.e == b.len()
