@@ -907,7 +907,14 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
             starts_i(t, b"</script") || starts_i(t, b"<\\/script")
         });
         let token = !body.is_empty() && !body.iter().any(|&b| is_space(b));
-        if info.source || code || (closed && closes && (token || body.is_empty())) {
+        // `<script language=vbs>MsgBox 1</script>`: a whole element with a language named, or
+        // a body that calls a proof-of-concept function without parentheses (VBScript).
+        let vb_call = body.split(|&b| !b.is_ascii_alphabetic()).any(|w| {
+            w.eq_ignore_ascii_case(b"msgbox")
+                || PROOF_SINKS.iter().any(|n| w.eq_ignore_ascii_case(n))
+        });
+        let element = closed && closes && (token || body.is_empty() || info.attrs || vb_call);
+        if info.source || code || element {
             best.add(1, "script-tag", lt..body_end.max(whole.end));
         } else {
             best.add(2, "script-tag", whole);
