@@ -50,17 +50,21 @@ fn pick(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
     }
 }
 
-/// Whether the value still holds `%XX` or `%uXXXX` escapes.
+/// Whether the value still holds `%XX`, `%uXXXX` or `\xXX` escapes.
 fn has_escape(b: &[u8]) -> bool {
-    memchr::memchr_iter(b'%', b).any(|i| {
-        let hex = |j: usize| b.get(j).is_some_and(|c| c.is_ascii_hexdigit());
-        (hex(i + 1) && hex(i + 2))
-            || (matches!(b.get(i + 1), Some(b'u' | b'U')) && (2..6).all(|k| hex(i + k)))
+    let hex = |j: usize| b.get(j).is_some_and(|c| c.is_ascii_hexdigit());
+    memchr::memchr2_iter(b'%', b'\\', b).any(|i| match b[i] {
+        b'%' => {
+            (hex(i + 1) && hex(i + 2))
+                || (matches!(b.get(i + 1), Some(b'u' | b'U')) && (2..6).all(|k| hex(i + k)))
+        }
+        _ => b.get(i + 1) == Some(&b'x') && hex(i + 2) && hex(i + 3),
     })
 }
 
-/// Undoes one more layer of `%XX` and `%uXXXX` (only the low byte of the latter is kept, as
-/// IIS-style decoders do for ASCII).
+/// Undoes one more layer of `%XX`, `%uXXXX` (only the low byte of the latter is kept, as
+/// IIS-style decoders do for ASCII) and `\xXX` (what PHP's `stripcslashes` and the string
+/// literals of most languages read: `\x27UNION SELECT`).
 fn decode_again(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let val = |c: u8| match c {
@@ -71,6 +75,16 @@ fn decode_again(b: &[u8]) -> Vec<u8> {
     };
     let mut i = 0;
     while i < b.len() {
+        if b[i] == b'\\' && b.get(i + 1) == Some(&b'x') {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 2).copied().and_then(val),
+                b.get(i + 3).copied().and_then(val),
+            ) {
+                out.push(h * 16 + l);
+                i += 4;
+                continue;
+            }
+        }
         if b[i] == b'%' {
             if let (Some(h), Some(l)) = (
                 b.get(i + 1).copied().and_then(val),

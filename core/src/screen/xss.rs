@@ -914,7 +914,9 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
                 || PROOF_SINKS.iter().any(|n| w.eq_ignore_ascii_case(n))
         });
         let element = closed && closes && (token || body.is_empty() || info.attrs || vb_call);
-        if info.source || code || element {
+        // `"><script>`: an attribute value closed, its tag ended, and a script opened.
+        let broke_out = lt >= 2 && s[lt - 1] == b'>' && matches!(s[lt - 2], b'"' | b'\'');
+        if info.source || code || element || broke_out {
             best.add(1, "script-tag", lt..body_end.max(whole.end));
         } else {
             best.add(2, "script-tag", whole);
