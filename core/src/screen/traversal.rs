@@ -337,14 +337,17 @@ fn climb_and_target(value: &str, shape: Shape) -> Option<Hit> {
     let b = value.as_bytes();
     // Nothing to decode and nothing that climbs or folds: the value is its own normalised form,
     // so only a sensitive target can be in it. This keeps URLs, user agents and prose cheap.
-    let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH);
+    // A drive path (`C:/sysprep.xml`) is read the long way too, as `C:\\sysprep.xml` is: the
+    // weak target of a drive path needs the normalised form.
+    let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/';
+    let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH) && !drive;
     if simple {
         if !shape.has(SLASH_SLASH) {
             if !may_target(b) {
                 return None;
             }
             let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
-            return find_target(b, no_space)
+            return find_target(b, no_space, !drive_document(b))
                 .and_then(|(level, _)| hit(level, "sensitive-file", 0, value.len(), value));
         }
         if only_empty_segments(b) && !may_target(b) && !may_target(&lead_slash(b)) {
@@ -393,9 +396,10 @@ fn normalized_climb_and_target(value: &str) -> Option<Hit> {
     let no_space = !value.trim().bytes().any(|c| c.is_ascii_whitespace());
     let first_dots = memchr::memmem::find(b, b"..").unwrap_or(0);
 
-    let target = match find_target(b, no_space) {
+    let weak = !drive_document(b);
+    let target = match find_target(b, no_space, weak) {
         Some((1, at)) => Some((1, at)),
-        raw => find_target(path.as_bytes(), no_space).or(raw),
+        raw => find_target(path.as_bytes(), no_space, weak).or(raw),
     };
     if let Some((level, _)) = target {
         if level == 1 {
@@ -887,8 +891,28 @@ fn may_target(b: &[u8]) -> bool {
     !b.is_empty() && SUFFIX_END[b[b.len() - 1] as usize] != 0 && suffix_anchor(b, b.len())
 }
 
+/// A Windows path to an ordinary document (`C:\\Users\\Ayesha\\Documents\\cnic.pdf`): what old
+/// Internet Explorer sends as an upload's file name, and what users paste into forms. Only a
+/// strong target (a system folder, `boot.ini`) counts in it, not a weak one (any drive path, a
+/// `\\bin\\` folder).
+fn drive_document(value: &[u8]) -> bool {
+    const DOCUMENTS: [&[u8]; 16] = [
+        b"pdf", b"jpg", b"jpeg", b"png", b"gif", b"bmp", b"tif", b"tiff", b"heic", b"doc", b"docx",
+        b"odt", b"xls", b"xlsx", b"ppt", b"pptx",
+    ];
+    let b = value.trim_ascii();
+    b.len() > 3
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && matches!(b[2], b'\\' | b'/')
+        && memchr::memmem::find(b, b"..").is_none()
+        && memchr::memrchr(b'.', b)
+            .is_some_and(|d| DOCUMENTS.iter().any(|e| b[d + 1..].eq_ignore_ascii_case(e)))
+}
+
 /// Files and directories that only an attacker asks a form for. Returns the level and where.
-fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
+/// `weak`: whether the weaker targets count (see [`drive_document`]).
+fn find_target(path: &[u8], no_space: bool, weak: bool) -> Option<(u8, usize)> {
     if !may_target(path) {
         return None;
     }
@@ -927,6 +951,9 @@ fn find_target(path: &[u8], no_space: bool) -> Option<(u8, usize)> {
         .as_ref()?;
     if let Some(m) = strong.find(path) {
         return Some((1, m.start()));
+    }
+    if !weak {
+        return None;
     }
     let weak = WEAK
         .get_or_init(|| {
