@@ -42,8 +42,9 @@
 //! (`' whoami`) closes a quoted argument first.
 //!
 //! Some constructs block wherever they appear: `${IFS}`, `$IFS$9`, `cmd /c`, `%COMSPEC%`,
-//! PowerShell's `IEX`, `Invoke-Expression` and `-EncodedCommand`, the SSI `<!--#exec`, and the
-//! Shellshock function prefix `() { :;};`.
+//! PowerShell's `IEX`, `Invoke-Expression` and `-EncodedCommand`, server-side include
+//! directives (`<!--#exec`, `<!--#include`, `<!--#echo`...), and the Shellshock function prefix
+//! `() { :;};`.
 //!
 //! # Performance
 //!
@@ -765,9 +766,40 @@ fn near_percent(b: &[u8], p: usize) -> bool {
     starts_ci(b, p + 1, b"comspec%")
 }
 
-/// `<!--#exec`.
+/// A server-side include directive (`<!--#exec`, `<!--#include`, `<!--#echo`...).
 fn near_lt(b: &[u8], p: usize) -> bool {
-    starts_ci(b, p + 1, b"!--#exec")
+    ssi_directive(b, p).is_some()
+}
+
+/// The directives of server-side includes (Apache's `mod_include`, nginx's `ssi`, IIS): a page
+/// that echoes a value into a parsed file runs them.
+const SSI_DIRECTIVES: [&[u8]; 10] = [
+    b"exec",
+    b"include",
+    b"echo",
+    b"printenv",
+    b"config",
+    b"fsize",
+    b"flastmod",
+    b"set",
+    b"if",
+    b"elif",
+];
+
+/// The end of the server-side include directive whose `<` is at `b[p]`, if one starts there:
+/// `<!--#`, then a directive name and a space, `-` or the end.
+fn ssi_directive(b: &[u8], p: usize) -> Option<usize> {
+    if !starts_ci(b, p, b"<!--#") {
+        return None;
+    }
+    let at = p + 5;
+    SSI_DIRECTIVES.iter().find_map(|d| {
+        let end = at + d.len();
+        (starts_ci(b, at, d)
+            && b.get(end)
+                .is_none_or(|c| c.is_ascii_whitespace() || *c == b'-'))
+        .then_some(end)
+    })
 }
 
 /// `invoke-expression`, `invoke-webrequest`, `start-process`, `-encodedcommand`, `bash -i`,
@@ -854,8 +886,17 @@ fn keyword(value: &str) -> Option<Hit> {
             evidence: p..end,
         });
     }
+    if let Some((p, end)) =
+        memchr::memchr_iter(b'<', b).find_map(|p| ssi_directive(b, p).map(|end| (p, end)))
+    {
+        return Some(Hit {
+            level: 1,
+            rule: "server-side-include",
+            evidence: p..end,
+        });
+    }
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    const PATTERNS: [&str; 22] = [
+    const PATTERNS: [&str; 21] = [
         "${ifs}",
         "$ifs$",
         "$ifs",
@@ -866,7 +907,6 @@ fn keyword(value: &str) -> Option<Hit> {
         "downloadstring(",
         "downloadfile(",
         "net.webclient",
-        "<!--#exec",
         "cmd /c",
         "cmd.exe /c",
         "cmd /k",
@@ -1491,6 +1531,8 @@ mod tests {
         "comspec%",
         "<",
         "!--#exec",
+        "!--#echo var",
+        "!--#include ",
         "a",
         "ayesha",
         "@",
