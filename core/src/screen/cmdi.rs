@@ -877,23 +877,20 @@ fn shellshock(b: &[u8], p: usize) -> Option<usize> {
 /// [`keyword_near`] found one of their bytes where a pattern may hold it.
 fn keyword(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    if let Some((p, end)) =
-        memchr::memchr_iter(b'(', b).find_map(|p| shellshock(b, p).map(|end| (p, end)))
+    // The first construct that `ends` finds at a `byte`, as a hit.
+    let first = |byte: u8, ends: fn(&[u8], usize) -> Option<usize>, rule: &'static str| {
+        memchr::memchr_iter(byte, b).find_map(|p| {
+            ends(b, p).map(|end| Hit {
+                level: 1,
+                rule,
+                evidence: p..end,
+            })
+        })
+    };
+    if let Some(h) = first(b'(', shellshock, "shell-construct")
+        .or_else(|| first(b'<', ssi_directive, "server-side-include"))
     {
-        return Some(Hit {
-            level: 1,
-            rule: "shell-construct",
-            evidence: p..end,
-        });
-    }
-    if let Some((p, end)) =
-        memchr::memchr_iter(b'<', b).find_map(|p| ssi_directive(b, p).map(|end| (p, end)))
-    {
-        return Some(Hit {
-            level: 1,
-            rule: "server-side-include",
-            evidence: p..end,
-        });
+        return Some(h);
     }
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     const PATTERNS: [&str; 21] = [

@@ -73,27 +73,21 @@ fn decode_again(b: &[u8]) -> Vec<u8> {
         b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     };
+    // The byte spelled by the two hex digits at `j`.
+    let pair = |j: usize| Some(val(*b.get(j)?)? * 16 + val(*b.get(j + 1)?)?);
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && b.get(i + 1) == Some(&b'x') {
-            if let (Some(h), Some(l)) = (
-                b.get(i + 2).copied().and_then(val),
-                b.get(i + 3).copied().and_then(val),
-            ) {
-                out.push(h * 16 + l);
-                i += 4;
-                continue;
-            }
+        let escape = match b[i] {
+            b'\\' if b.get(i + 1) == Some(&b'x') => pair(i + 2).map(|c| (c, 4)),
+            b'%' => pair(i + 1).map(|c| (c, 3)),
+            _ => None,
+        };
+        if let Some((c, len)) = escape {
+            out.push(c);
+            i += len;
+            continue;
         }
         if b[i] == b'%' {
-            if let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(val),
-                b.get(i + 2).copied().and_then(val),
-            ) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
             if matches!(b.get(i + 1), Some(b'u' | b'U')) {
                 let d: Option<Vec<u8>> = (2..6)
                     .map(|k| b.get(i + k).copied().and_then(val))
