@@ -87,26 +87,19 @@ fn decode_again(b: &[u8]) -> Vec<u8> {
             i += len;
             continue;
         }
-        if b[i] == b'%' {
-            if matches!(b.get(i + 1), Some(b'u' | b'U')) {
-                let d: Option<Vec<u8>> = (2..6)
-                    .map(|k| b.get(i + k).copied().and_then(val))
-                    .collect();
-                if let Some(d) = d {
-                    let code = (u32::from(d[0]) << 12)
-                        | (u32::from(d[1]) << 8)
-                        | (u32::from(d[2]) << 4)
-                        | u32::from(d[3]);
-                    if code < 0x80 {
-                        out.push(code as u8);
-                    } else if let Some(c) = char::from_u32(code) {
-                        let mut buf = [0u8; 4];
-                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    }
-                    i += 6;
-                    continue;
-                }
+        if b[i] == b'%'
+            && matches!(b.get(i + 1), Some(b'u' | b'U'))
+            && let (Some(hi), Some(lo)) = (pair(i + 2), pair(i + 4))
+        {
+            let code = (u32::from(hi) << 8) | u32::from(lo);
+            if code < 0x80 {
+                out.push(code as u8);
+            } else if let Some(c) = char::from_u32(code) {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
+            i += 6;
+            continue;
         }
         out.push(b[i]);
         i += 1;
