@@ -337,7 +337,7 @@ fn climb_and_target(value: &str, shape: Shape) -> Option<Hit> {
     let b = value.as_bytes();
     // Nothing to decode and nothing that climbs or folds: the value is its own normalised form,
     // so only a sensitive target can be in it. This keeps URLs, user agents and prose cheap.
-    // A drive path (`C:/sysprep.xml`) is read the long way too, as `C:\\sysprep.xml` is: the
+    // A drive path (`C:/sysprep.xml`) is read the long way too, as `C:\sysprep.xml` is: the
     // weak target of a drive path needs the normalised form.
     let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/';
     let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH) && !drive;
@@ -891,10 +891,10 @@ fn may_target(b: &[u8]) -> bool {
     !b.is_empty() && SUFFIX_END[b[b.len() - 1] as usize] != 0 && suffix_anchor(b, b.len())
 }
 
-/// A Windows path to an ordinary document (`C:\\Users\\Ayesha\\Documents\\cnic.pdf`): what old
+/// A Windows path to an ordinary document (`C:\Users\Ayesha\Documents\cnic.pdf`): what old
 /// Internet Explorer sends as an upload's file name, and what users paste into forms. Only a
 /// strong target (a system folder, `boot.ini`) counts in it, not a weak one (any drive path, a
-/// `\\bin\\` folder).
+/// `\bin\` folder).
 fn drive_document(value: &[u8]) -> bool {
     const DOCUMENTS: [&[u8]; 16] = [
         b"pdf", b"jpg", b"jpeg", b"png", b"gif", b"bmp", b"tif", b"tiff", b"heic", b"doc", b"docx",
