@@ -237,6 +237,8 @@ pub enum CheckName {
     Php,
     /// Server-side JavaScript injection, prototype pollution and MongoDB operators.
     Js,
+    /// LDAP filter injection.
+    Ldap,
     /// Web shells in uploads.
     Webshell,
     /// Probes for sensitive files and exploit paths.

@@ -72,6 +72,8 @@ pub enum Reason {
     /// `js`: server-side JavaScript injection, prototype pollution or a MongoDB operator found
     /// by screening.
     Js,
+    /// `ldap`: LDAP filter injection found by screening.
+    Ldap,
     /// `webshell`: an upload that is or carries a web shell.
     Webshell,
     /// `probe`: a request for a sensitive file or a known exploit path.
@@ -84,7 +86,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 15] = [
+    pub const ALL: [Reason; 16] = [
         Reason::WriteInLockdown,
         Reason::AdminNetwork,
         Reason::DeniedPath,
@@ -96,6 +98,7 @@ impl Reason {
         Reason::Cmdi,
         Reason::Php,
         Reason::Js,
+        Reason::Ldap,
         Reason::Webshell,
         Reason::Probe,
         Reason::Scanner,
@@ -116,6 +119,7 @@ impl Reason {
             Reason::Cmdi => "cmdi",
             Reason::Php => "php",
             Reason::Js => "js",
+            Reason::Ldap => "ldap",
             Reason::Webshell => "webshell",
             Reason::Probe => "probe",
             Reason::Scanner => "scanner",
@@ -137,6 +141,7 @@ impl Reason {
             Reason::Cmdi => "OS command injection",
             Reason::Php => "PHP code injection",
             Reason::Js => "server-side JavaScript injection, prototype pollution or NoSQL operator",
+            Reason::Ldap => "LDAP filter injection",
             Reason::Webshell => "web shell upload",
             Reason::Probe => "probe for a sensitive file or exploit path",
             Reason::Scanner => "attack tool",
@@ -155,6 +160,7 @@ impl Reason {
                 | Reason::Cmdi
                 | Reason::Php
                 | Reason::Js
+                | Reason::Ldap
                 | Reason::Webshell
                 | Reason::Probe
                 | Reason::Scanner
@@ -172,6 +178,7 @@ impl Reason {
             CheckName::Cmdi => Reason::Cmdi,
             CheckName::Php => Reason::Php,
             CheckName::Js => Reason::Js,
+            CheckName::Ldap => Reason::Ldap,
             CheckName::Webshell => Reason::Webshell,
             CheckName::Probe => Reason::Probe,
             CheckName::Scanner => Reason::Scanner,

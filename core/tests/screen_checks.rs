@@ -1,10 +1,10 @@
-//! Data-driven tests of the `traversal`, `cmdi`, `php`, `js`, `webshell` and `probe` checks: the cases
+//! Data-driven tests of the `traversal`, `cmdi`, `php`, `js`, `ldap`, `webshell` and `probe` checks: the cases
 //! live in `testdata/screen/*.toml`, one table per case. Every failure of a file is reported at
 //! once.
 
 use std::path::PathBuf;
 
-use qila::screen::{Hit, cmdi, js, php, probe, traversal, webshell};
+use qila::screen::{Hit, cmdi, js, ldap, php, probe, traversal, webshell};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +143,11 @@ fn php_cases() {
 #[test]
 fn js_cases() {
     run("js.toml", 30, |c| js::scan(input(c)));
+}
+
+#[test]
+fn ldap_cases() {
+    run("ldap.toml", 20, |c| ldap::scan(input(c)));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 pub mod cmdi;
 pub mod js;
+pub mod ldap;
 pub mod php;
 pub mod probe;
 pub mod sqli;
@@ -55,6 +56,7 @@ impl CheckName {
             CheckName::Cmdi => "cmdi",
             CheckName::Php => "php",
             CheckName::Js => "js",
+            CheckName::Ldap => "ldap",
             CheckName::Webshell => "webshell",
             CheckName::Probe => "probe",
             CheckName::Scanner => "scanner",
@@ -190,15 +192,19 @@ fn check_php(_: &str, v: &str) -> Option<(CheckName, Hit)> {
 fn check_js(_: &str, v: &str) -> Option<(CheckName, Hit)> {
     js::scan(v).map(|h| (CheckName::Js, h))
 }
+fn check_ldap(_: &str, v: &str) -> Option<(CheckName, Hit)> {
+    ldap::scan(v).map(|h| (CheckName::Ldap, h))
+}
 
 // Most specific first: the first finding names the refusal, and `;cat /etc/passwd` is command
 // injection before it is a sensitive path.
-const VALUE_CHECKS: [ValueCheck; 6] = [
+const VALUE_CHECKS: [ValueCheck; 7] = [
     check_sqli,
     check_xss,
     check_cmdi,
     check_php,
     check_js,
+    check_ldap,
     check_traversal,
 ];
 
@@ -214,6 +220,7 @@ const C_CMDI: u8 = 4;
 const C_PHP: u8 = 8;
 const C_TRAVERSAL: u8 = 16;
 const C_JS: u8 = 32;
+const C_LDAP: u8 = 64;
 
 /// For each byte, the checks whose prefilters it wakes: sqli's `SPECIAL` bytes, xss's
 /// `TRIGGER` bytes, cmdi's separators (`META`) and the bytes of its keywords (`$ % < - ( / .`),
@@ -255,6 +262,7 @@ const CLASSES: [u8; 256] = {
         t[js[i] as usize] |= C_JS;
         i += 1;
     }
+    t[b'(' as usize] |= C_LDAP;
     let traversal = b"./\\%:0\xE2\xEF";
     let mut i = 0;
     while i < traversal.len() {
@@ -267,7 +275,7 @@ const CLASSES: [u8; 256] = {
 /// Every value check on `value`, in [`VALUE_CHECKS`] order. A short value is classified in one
 /// pass first, and the checks none of its bytes can wake are skipped: the same answers, without
 /// six separate scans of ordinary text.
-fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 6] {
+fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 7] {
     let b = value.as_bytes();
     if b.len() > SHARED_PREFILTER_MAX {
         return VALUE_CHECKS.map(|check| check(name, value));
@@ -297,6 +305,11 @@ fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 6] {
         },
         if wakes(C_JS) {
             check_js(name, value)
+        } else {
+            None
+        },
+        if wakes(C_LDAP) {
+            check_ldap(name, value)
         } else {
             None
         },
