@@ -88,6 +88,9 @@ pub fn scan(value: &str) -> Option<Hit> {
     if let Some(h) = memchr::memchr_iter(b'$', b).find_map(|i| mongo_operator(b, i)) {
         return Some(h);
     }
+    if let Some(h) = mongo_code(b) {
+        return Some(h);
+    }
     if !may_match(b) {
         return None;
     }
@@ -204,18 +207,82 @@ fn mongo_operator(b: &[u8], i: usize) -> Option<Hit> {
     }
     let before = i.checked_sub(1).map(|k| b[k]);
     let after = b.get(end).copied();
+    let colon_at = |from: usize| b[from..].trim_ascii_start().first() == Some(&b':');
     let as_key = match (before, after) {
         (Some(b'['), Some(b']')) => true,
-        (Some(q @ (b'"' | b'\'')), Some(a)) if a == q => {
-            b[end + 1..].trim_ascii_start().first() == Some(&b':')
-        }
+        (Some(q @ (b'"' | b'\'')), Some(a)) if a == q => colon_at(end + 1),
         (None, None) => true,
-        _ => false,
+        // `{ $ne: 1 }`, `', $where: '1 == 1'`: a key of a JavaScript object or of the mongo
+        // shell, unquoted: first in the value or after `{` or `,` (spaces between).
+        _ => {
+            let lead = b[..i].trim_ascii_end();
+            matches!(lead.last(), None | Some(b'{' | b',')) && colon_at(end)
+        }
     };
     as_key.then_some(Hit {
         level: 1,
         rule: "nosql-operator",
         evidence: i.saturating_sub(1)..(end + 1).min(b.len()),
+    })
+}
+
+/// The mongo shell's collection methods that read or change data.
+const SHELL_METHODS: [&[u8]; 12] = [
+    b"insert",
+    b"insertOne",
+    b"insertMany",
+    b"find",
+    b"findOne",
+    b"remove",
+    b"deleteMany",
+    b"drop",
+    b"update",
+    b"updateMany",
+    b"mapReduce",
+    b"aggregate",
+];
+
+/// JavaScript that MongoDB runs: a string of a `$where` clause broken out of into the
+/// document's fields (`' && this.password.match(/.*/)//`, `' || this.role == 'admin`), and
+/// mongo shell calls on a collection (`db.users.find(`, `db.injection.insert({`).
+fn mongo_code(b: &[u8]) -> Option<Hit> {
+    for at in memchr::memmem::find_iter(b, b"this.") {
+        // Back over spaces to `&&` or `||`, then spaces to a quote.
+        let mut k = at;
+        while k > 0 && b[k - 1] == b' ' {
+            k -= 1;
+        }
+        if k < 2 || !matches!(&b[k - 2..k], b"&&" | b"||") {
+            continue;
+        }
+        k -= 2;
+        while k > 0 && b[k - 1] == b' ' {
+            k -= 1;
+        }
+        if k > 0 && matches!(b[k - 1], b'\'' | b'"') {
+            return Some(Hit {
+                level: 1,
+                rule: "nosql-where",
+                evidence: k - 1..(at + 5).min(b.len()),
+            });
+        }
+    }
+    memchr::memmem::find_iter(b, b"db.").find_map(|at| {
+        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
+            return None;
+        }
+        let coll = b[at + 3..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        let rest = b[at + 3 + coll..].strip_prefix(b".")?;
+        let method = SHELL_METHODS.iter().find(|m| rest.starts_with(m))?;
+        let end = at + 3 + coll + 1 + method.len();
+        (coll > 0 && b.get(end) == Some(&b'(')).then_some(Hit {
+            level: 1,
+            rule: "mongo-shell",
+            evidence: at..end + 1,
+        })
     })
 }
 
