@@ -377,6 +377,11 @@ mod tests {
             "require('",
             "[$ne",
             "$aaaa",
+            "{ $n",
+            "' && this",
+            "this.",
+            "db.x",
+            "db.aaaa",
         ] {
             assert_linear(&|v| assert!(scan(v).is_none()), unit);
         }

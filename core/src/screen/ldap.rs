@@ -41,8 +41,9 @@ pub fn scan(value: &str) -> Option<Hit> {
         if let Some(level) = hit {
             let end = b[open..]
                 .iter()
+                .take(MAX_NAME)
                 .position(|&c| c == b')')
-                .map_or(b.len(), |p| open + p + 1);
+                .map_or((open + MAX_NAME).min(b.len()), |p| open + p + 1);
             let h = Hit {
                 level,
                 rule: "ldap-filter",
@@ -57,18 +58,24 @@ pub fn scan(value: &str) -> Option<Hit> {
     best
 }
 
+/// How many `(` may open an item (`((|uid=*` of lenient servers).
+const MAX_OPEN: usize = 4;
+/// The longest attribute name read.
+const MAX_NAME: usize = 64;
+
 /// Whether a filter item starts at `b[at]`: a `(` (more may follow it), then an operator or an
 /// attribute with its filter type.
 fn item_at(b: &[u8], at: usize) -> bool {
-    let mut i = at;
-    let mut opened = false;
-    while b.get(i) == Some(&b'(') {
-        opened = true;
-        i += 1;
-    }
-    if !opened {
+    // A few `(` at most: each `(` of a long run would otherwise read the whole run again.
+    let opened = b[at.min(b.len())..]
+        .iter()
+        .take(MAX_OPEN + 1)
+        .take_while(|&&c| c == b'(')
+        .count();
+    if opened == 0 || opened > MAX_OPEN {
         return false;
     }
+    let i = at + opened;
     match b.get(i) {
         // `(|(`, and `(|attr=` that lenient servers read as `(|(attr=`.
         Some(b'&' | b'|' | b'!') => b.get(i + 1) == Some(&b'(') || attribute_at(b, i + 1),
@@ -82,16 +89,15 @@ fn attribute_at(b: &[u8], mut i: usize) -> bool {
     if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
         return false;
     }
-    let start = i;
-    while b
-        .get(i)
-        .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b';' | b'.'))
-    {
-        i += 1;
-    }
-    if i - start > 64 {
+    let name = b[i..]
+        .iter()
+        .take(MAX_NAME + 1)
+        .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b';' | b'.'))
+        .count();
+    if name > MAX_NAME {
         return false;
     }
+    i += name;
     match b.get(i) {
         Some(b'=') => true,
         Some(b'~' | b'>' | b'<') => b.get(i + 1) == Some(&b'='),
@@ -119,6 +125,19 @@ mod tests {
         assert_eq!(level("(see page 2)(optional)"), None);
         assert_eq!(level("f(x)(y)"), None);
         assert_eq!(level("(&"), None);
+    }
+
+    #[test]
+    fn long_inputs_are_linear() {
+        use crate::screen::test_support::assert_linear;
+        for unit in ["(", ")(", "(a", ")(aaaa", "((((", "(|", ")((a:"] {
+            assert_linear(
+                &|v| {
+                    std::hint::black_box(scan(v));
+                },
+                unit,
+            );
+        }
     }
 
     #[test]
