@@ -337,10 +337,7 @@ fn climb_and_target(value: &str, shape: Shape) -> Option<Hit> {
     let b = value.as_bytes();
     // Nothing to decode and nothing that climbs or folds: the value is its own normalised form,
     // so only a sensitive target can be in it. This keeps URLs, user agents and prose cheap.
-    // A drive path (`C:/sysprep.xml`) is read the long way too, as `C:\sysprep.xml` is: the
-    // weak target of a drive path needs the normalised form.
-    let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/';
-    let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH) && !drive;
+    let simple = !shape.has(DECODE | DOT_DOT | ZERO_X | DOT_SLASH);
     if simple {
         if !shape.has(SLASH_SLASH) {
             if !may_target(b) {
@@ -629,6 +626,8 @@ fn anchor_fits(b: &[u8], start: usize, end: usize, after: After) -> bool {
         After::Drive => {
             (start >= 1 && matches!(b[start - 1], b'c' | b'C' | b'd' | b'D'))
                 || (start >= 2 && b[start - 2] == b'/' && b[start - 1].is_ascii_alphabetic())
+                // A drive path as the whole value (`E:/backup.sql`).
+                || (start == 1 && b[0].is_ascii_alphabetic())
         }
     }
 }
@@ -960,7 +959,7 @@ fn find_target(path: &[u8], no_space: bool, weak: bool) -> Option<(u8, usize)> {
             Regex::new(concat!(
                 r"(?i-u)(?:",
                 r"/(?:var|etc|usr|opt|root|proc|sbin|bin|srv)/[^\s]",
-                r"|/[a-z]:/[^\s]",
+                r"|(?:^|/)[a-z]:/[^\s]",
                 r"|/(?:php|apache2?|httpd|nginx|mysql|xampp|tomcat|logs?)/",
                 r"|(?:^|[^a-z0-9_-])(?:php\.ini|httpd\.conf|apache2\.conf|nginx\.conf|my\.cnf|my\.ini|\.htaccess|\.user\.ini|web\.config|wp-config\.php|config\.inc\.php|configuration\.php|localsettings\.php|\.env|access\.log|error\.log|access_log|error_log|sendmail\.log|\.bashrc|\.profile|\.logout|\.git/config|tomcat-users\.xml|applicationhost\.config|unattend(?:ed)?\.xml|sysprep\.inf)(?:$|[^a-z0-9_])",
                 r")"
