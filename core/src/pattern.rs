@@ -522,20 +522,18 @@ pub(crate) struct PathIndex {
 }
 
 impl PathIndex {
-    /// An index of `lists`; bit `i` of [`PathIndex::matches`] answers for `lists[i]`.
+    /// An index of `lists` (at most 32); bit `i` of [`PathIndex::matches`] answers for
+    /// `lists[i]`.
     pub(crate) fn new(lists: &[&PatternList]) -> PathIndex {
-        let patterns: Vec<(u32, PathPattern)> = lists
-            .iter()
-            .zip(0..u32::BITS)
-            .flat_map(|(list, i)| list.patterns.iter().map(move |p| (1 << i, p.clone())))
+        assert!(lists.len() <= 32, "a path index holds at most 32 lists");
+        let patterns: Vec<(u32, PathPattern)> = (0..)
+            .zip(lists)
+            .flat_map(|(i, list)| list.patterns.iter().map(move |p| (1 << i, p.clone())))
             .collect();
         PathIndex {
             literals: Literals::new(patterns.iter().map(|(_, p)| p)),
             patterns,
-            all: lists
-                .iter()
-                .zip(0..u32::BITS)
-                .fold(0, |m, (_, i)| m | 1 << i),
+            all: (0..lists.len()).fold(0, |m, i| m | 1 << i),
         }
     }
 

@@ -5,9 +5,10 @@
 //! The memory is a fixed table of 64-bit fingerprints, a keyed SipHash of the place (header,
 //! cookie, path...), the name and the value, under a key drawn at random when the process first
 //! needs it. Only values on which no check fired at any paranoia level are remembered, so the
-//! answer "clean" holds for every policy. To skip screening, an attacker would need a value whose fingerprint equals that of a
-//! value already remembered, without knowing the key: a blind search over 2^64. A slot that two
-//! values share simply holds the later one; nothing is ever wrongly remembered as clean.
+//! answer "clean" holds for every policy. To skip screening, an attacker would need a value
+//! whose fingerprint equals that of a value already remembered, without knowing the key: a
+//! blind search over 2^64. A slot that two values share simply holds the later one; nothing is
+//! ever wrongly remembered as clean.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};

@@ -469,9 +469,8 @@ impl Screener<'_> {
     /// value, a cookie, the path of a page, a query string), unless the same `text` in the same
     /// place under the same `name` was screened clean before (a cookie named `user-agent` is no
     /// `User-Agent` header: the scanner check reads only the header); remembers it when nothing
-    /// was reported at any
-    /// level and no limit was reached. `recount` counts the parameters of a remembered part,
-    /// so that the limits hold as if it had been screened.
+    /// was reported at any level and no limit was reached. `recount` counts the parameters of a
+    /// remembered part, so that the limits hold as if it had been screened.
     fn remembered(
         &mut self,
         place: Location,
@@ -725,25 +724,18 @@ mod tests {
             .collect()
     }
 
+    /// Whether `text` in `place` (no name) is remembered clean.
+    fn known(place: Location, text: &str) -> bool {
+        clean::known(clean::fingerprint(place, "", text.as_bytes()))
+    }
+
     #[test]
     fn a_clean_path_and_query_are_remembered() {
         let (path, query) = ("/services/remembered-page-7d41", "lang=ur&page=2");
-        assert!(!clean::known(clean::fingerprint(
-            Location::Path,
-            "",
-            path.as_bytes()
-        )));
+        assert!(!known(Location::Path, path));
         assert!(checks(&format!("{path}?{query}"), 4).is_empty());
-        assert!(clean::known(clean::fingerprint(
-            Location::Path,
-            "",
-            path.as_bytes()
-        )));
-        assert!(clean::known(clean::fingerprint(
-            Location::Query,
-            "",
-            query.as_bytes()
-        )));
+        assert!(known(Location::Path, path));
+        assert!(known(Location::Query, query));
         // Remembered, still counted against the parameter limit.
         let req = Request::new("GET", "/services/remembered-page-7d41?lang=ur&page=2");
         let cfg = ScreeningConfig {
@@ -850,10 +842,6 @@ mod tests {
             assert!(checks(target, 1).is_empty());
         }
         assert_eq!(checks(target, 4), [CheckName::Cmdi]);
-        assert!(!clean::known(clean::fingerprint(
-            Location::Query,
-            "",
-            b"q=make"
-        )));
+        assert!(!known(Location::Query, "q=make"));
     }
 }

@@ -907,16 +907,23 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
             starts_i(t, b"</script") || starts_i(t, b"<\\/script")
         });
         let token = !body.is_empty() && !body.iter().any(|&b| is_space(b));
-        // `<script language=vbs>MsgBox 1</script>`: a whole element with a language named, or
-        // a body that calls a proof-of-concept function without parentheses (VBScript).
-        let vb_call = body.split(|&b| !b.is_ascii_alphabetic()).any(|w| {
-            w.eq_ignore_ascii_case(b"msgbox")
-                || PROOF_SINKS.iter().any(|n| w.eq_ignore_ascii_case(n))
-        });
-        let element = closed && closes && (token || body.is_empty() || info.attrs || vb_call);
         // `"><script>`: an attribute value closed, its tag ended, and a script opened.
         let broke_out = lt >= 2 && s[lt - 1] == b'>' && matches!(s[lt - 2], b'"' | b'\'');
-        if info.source || code || element || broke_out {
+        // A whole element: with a token or nothing inside (`<script>KCF</script>`), a language
+        // named (`<script language=vbs>MsgBox 1</script>`), or a body that calls a
+        // proof-of-concept function without parentheses (VBScript).
+        let element = || {
+            closed
+                && closes
+                && (token
+                    || body.is_empty()
+                    || info.attrs
+                    || body.split(|&b| !b.is_ascii_alphabetic()).any(|w| {
+                        w.eq_ignore_ascii_case(b"msgbox")
+                            || PROOF_SINKS.iter().any(|n| w.eq_ignore_ascii_case(n))
+                    }))
+        };
+        if info.source || code || broke_out || element() {
             best.add(1, "script-tag", lt..body_end.max(whole.end));
         } else {
             best.add(2, "script-tag", whole);
