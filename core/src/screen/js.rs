@@ -246,7 +246,37 @@ const SHELL_METHODS: [&[u8]; 12] = [
 /// document's fields (`' && this.password.match(/.*/)//`, `' || this.role == 'admin`), and
 /// mongo shell calls on a collection (`db.users.find(`, `db.injection.insert({`).
 fn mongo_code(b: &[u8]) -> Option<Hit> {
-    for at in memchr::memmem::find_iter(b, b"this.") {
+    // Each rule needs a byte that few values hold (`&` or `|`; `(`), and is found from the `.`
+    // after `this` or `db`.
+    if memchr::memchr2(b'&', b'|', b).is_some() {
+        if let Some(h) = where_breakout(b) {
+            return Some(h);
+        }
+    }
+    memchr::memchr(b'(', b)?;
+    words_before_dot(b, b"db").find_map(|at| {
+        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
+            return None;
+        }
+        let coll = b[at + 3..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        let rest = b[at + 3 + coll..].strip_prefix(b".")?;
+        let method = SHELL_METHODS.iter().find(|m| rest.starts_with(m))?;
+        let end = at + 3 + coll + 1 + method.len();
+        (coll > 0 && b.get(end) == Some(&b'(')).then_some(Hit {
+            level: 1,
+            rule: "mongo-shell",
+            evidence: at..end + 1,
+        })
+    })
+}
+
+/// `' && this.`, `" || this.`: a `$where` string closed and its condition continued on the
+/// document's fields.
+fn where_breakout(b: &[u8]) -> Option<Hit> {
+    for at in words_before_dot(b, b"this") {
         // Back over spaces to `&&` or `||`, then spaces to a quote.
         let mut k = at;
         while k > 0 && b[k - 1] == b' ' {
@@ -267,23 +297,14 @@ fn mongo_code(b: &[u8]) -> Option<Hit> {
             });
         }
     }
-    memchr::memmem::find_iter(b, b"db.").find_map(|at| {
-        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
-            return None;
-        }
-        let coll = b[at + 3..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-            .count();
-        let rest = b[at + 3 + coll..].strip_prefix(b".")?;
-        let method = SHELL_METHODS.iter().find(|m| rest.starts_with(m))?;
-        let end = at + 3 + coll + 1 + method.len();
-        (coll > 0 && b.get(end) == Some(&b'(')).then_some(Hit {
-            level: 1,
-            rule: "mongo-shell",
-            evidence: at..end + 1,
-        })
-    })
+    None
+}
+
+/// Where `word` starts in each `word.` of `b`.
+fn words_before_dot<'b>(b: &'b [u8], word: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
+    memchr::memchr_iter(b'.', b)
+        .filter(move |&d| b[..d].ends_with(word))
+        .map(move |d| d - word.len())
 }
 
 /// Spaces and tabs at the start of `b`.
