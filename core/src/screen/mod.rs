@@ -221,6 +221,8 @@ const C_PHP: u8 = 8;
 const C_TRAVERSAL: u8 = 16;
 const C_JS: u8 = 32;
 const C_LDAP: u8 = 64;
+/// A bracket, which wakes xss only before a quote ([`xss::quoted_member`]).
+const C_BRACKET: u8 = 128;
 
 /// For each byte, the checks whose prefilters it wakes: sqli's `SPECIAL` bytes, xss's
 /// `TRIGGER` bytes, cmdi's separators (`META`) and the bytes of its keywords (`$ % < - ( / .`),
@@ -263,6 +265,7 @@ const CLASSES: [u8; 256] = {
         i += 1;
     }
     t[b'(' as usize] |= C_LDAP;
+    t[b'[' as usize] |= C_BRACKET;
     let traversal = b"./\\%:0\xE2\xEF";
     let mut i = 0;
     while i < traversal.len() {
@@ -288,7 +291,7 @@ fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 7] {
         } else {
             sqli::scan_plain(value).map(|h| (CheckName::Sqli, h))
         },
-        if wakes(C_XSS) {
+        if wakes(C_XSS) || (wakes(C_BRACKET) && xss::quoted_member(b)) {
             check_xss(name, value)
         } else {
             None

@@ -102,15 +102,29 @@ pub(super) const TRIGGER: [bool; 256] = {
     t
 };
 
-/// Whether `raw` holds a [`TRIGGER`] byte (a table for short values, `memchr` for long ones).
+/// Whether `raw` holds a [`TRIGGER`] byte (a table for short values, `memchr` for long ones),
+/// or a quoted member access (`document["cookie"]`). A bracket alone is no trigger: parameter
+/// names such as `user[email]` are full of them.
 fn has_trigger(raw: &[u8]) -> bool {
+    let any = if raw.len() < 64 {
+        raw.iter().any(|&b| TRIGGER[usize::from(b)])
+    } else {
+        memchr::memchr3(b'<', b'&', b'%', raw).is_some()
+            || memchr::memchr3(b'\\', b':', b'(', raw).is_some()
+            || memchr::memchr3(b'{', b'=', b'`', raw).is_some()
+            || memchr::memchr3(0, 0xEF, 0xC2, raw).is_some()
+    };
+    any || quoted_member(raw)
+}
+
+/// Whether `raw` has a bracket right before a quote: `document["cookie"]`.
+pub(super) fn quoted_member(raw: &[u8]) -> bool {
     if raw.len() < 64 {
-        return raw.iter().any(|&b| TRIGGER[usize::from(b)]);
+        raw.windows(2)
+            .any(|w| w[0] == b'[' && matches!(w[1], b'"' | b'\''))
+    } else {
+        memchr::memchr_iter(b'[', raw).any(|i| matches!(raw.get(i + 1), Some(b'"' | b'\'')))
     }
-    memchr::memchr3(b'<', b'&', b'%', raw).is_some()
-        || memchr::memchr3(b'\\', b':', b'(', raw).is_some()
-        || memchr::memchr3(b'{', b'=', b'`', raw).is_some()
-        || memchr::memchr3(0, 0xEF, 0xC2, raw).is_some()
 }
 
 /// Whether a value that passed the byte prefilter still certainly gets no hit: nothing in it
@@ -1937,7 +1951,7 @@ mod tests {
         #[test]
         fn prefilter_agrees_with_the_rules(idx in proptest::collection::vec(0..PIECES.len(), 0..14)) {
             let v: String = idx.iter().map(|&i| PIECES[i]).collect();
-            let reference = if v.bytes().any(|b| TRIGGER[usize::from(b)]) { scan_full(&v) } else { None };
+            let reference = if has_trigger(v.as_bytes()) { scan_full(&v) } else { None };
             proptest::prop_assert_eq!(scan(&v), reference, "{:?}", v);
         }
     }
