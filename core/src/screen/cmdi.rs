@@ -1247,25 +1247,29 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
 }
 
 /// Whether `$name` stands where a command does (after `;`, `&`, `|`, a line break or `(`) in
-/// the bytes of `b` after `from`, within a bounded window.
+/// the bytes of `b` after `from`, within a bounded window, and is followed by what ends or
+/// extends a command word (the end, a separator, another expansion), not by prose
+/// (`x=5; $x is the price`).
 fn runs_variable(b: &[u8], name: &[u8], from: usize) -> bool {
     let window = &b[from..b.len().min(from + 256)];
     memchr::memchr_iter(b'$', window).any(|d| {
         let before = window[..d].trim_ascii_end();
         let after = &window[d + 1..];
-        let named = after.strip_prefix(name).is_some_and(|rest| {
-            !rest
-                .first()
-                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
-        }) || after.strip_prefix(b"{").is_some_and(|r| {
-            r.strip_prefix(name)
-                .is_some_and(|r| r.first() == Some(&b'}'))
+        let rest = match after.strip_prefix(b"{") {
+            Some(r) => r.strip_prefix(name).and_then(|r| r.strip_prefix(b"}")),
+            None => after.strip_prefix(name),
+        };
+        let ends = rest.is_some_and(|r| {
+            let arg = r.trim_ascii_start();
+            matches!(
+                r.first(),
+                None | Some(b';' | b'&' | b'|' | b'\n' | b'\r' | b')' | b'`' | b'$' | b'<' | b'>')
+            ) || (arg.len() < r.len() && matches!(arg.first(), Some(b'-' | b'/' | b'$')))
         });
-        named
-            && matches!(
-                before.last(),
-                Some(b';' | b'&' | b'|' | b'\n' | b'(' | b'`')
-            )
+        ends && matches!(
+            before.last(),
+            Some(b';' | b'&' | b'|' | b'\n' | b'(' | b'`')
+        )
     })
 }
 
@@ -1304,9 +1308,16 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
     }
     // `wget: unable to resolve host`, `dpkg: error processing`, `Dpkg::Arch`: a program's
     // message or a module path, not a command line (no shell runs `wget:`); `sort=price`: a
-    // parameter, or for a shell an assignment, which runs nothing.
+    // parameter, or for a shell an assignment, which runs nothing unless the variable is run
+    // afterwards (`CMD=$"{cmd}";$CMD`).
     if matches!(b.get(end), Some(b':' | b'=')) {
-        return None;
+        let runs = b[end] == b'=' && runs_variable(b, &b[start..end], end);
+        let offset = value.len() - value.trim_ascii_start().len();
+        return runs.then_some(Hit {
+            level: 1,
+            rule: "shell-command",
+            evidence: offset + start..offset + end,
+        });
     }
     // Most values are turned away here, by one look-up of their first word.
     let name = word.as_bytes();
