@@ -815,7 +815,7 @@ fn number(b: &[u8], i: usize) -> usize {
 }
 
 /// SQL keywords by spelling (lower case, sorted), and what each is to the rules.
-const KEYWORDS: [(&[u8], K); 103] = [
+const KEYWORDS: [(&[u8], K); 104] = [
     (b"all", K::Quant),
     (b"alter", K::Stmt),
     (b"and", K::Logic),
@@ -881,6 +881,7 @@ const KEYWORDS: [(&[u8], K); 103] = [
     (b"or", K::Logic),
     (b"order", K::Order),
     (b"outfile", K::Outfile),
+    (b"print", K::Stmt),
     (b"procedure", K::Procedure),
     (b"procedure_", K::Table),
     (b"regexp", K::Cmp),
@@ -1600,6 +1601,7 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
         K::Stmt if is(b"delete") => at(1) == Some(K::From),
         K::Stmt if is(b"update") => at(2) == Some(K::Set),
         K::Stmt if is(b"declare") => at(1) == Some(K::Var),
+        K::Stmt if is(b"print") => matches!(at(1), Some(K::Var | K::SysVar)),
         K::Stmt if is(b"shutdown") => r.len() == 1 || cut.first().copied().unwrap_or(false),
         K::Stmt if is(b"while") => matches!(at(1), Some(K::Num | K::LPar)),
         _ => false,
@@ -1990,6 +1992,10 @@ impl Window {
             return hit(1, "statement", ev(3));
         }
         if t.k == K::Var && p(1) == Some(K::Stmt) && is_word_of(b, tok(1), b"declare") {
+            return hit(1, "statement", ev(1));
+        }
+        // MSSQL's `PRINT @@version`: a server variable printed, which no sentence writes.
+        if t.k == K::SysVar && p(1) == Some(K::Stmt) && is_word_of(b, tok(1), b"print") {
             return hit(1, "statement", ev(1));
         }
         if t.k == K::Catalog || t.k == K::SysVar {
