@@ -871,6 +871,16 @@ fn tag_at(s: &[u8], lt: usize, quotes: &mut QuoteCache, best: &mut Best) {
         }
         return;
     }
+    if !closing && s.get(p) == Some(&b'!') {
+        // `<!ENTITY x SYSTEM "file:///etc/passwd">`: a document type's entity, which an XML
+        // parser expands (reading files, fetching URLs, or multiplying itself); no text a
+        // person writes declares one.
+        let t = s.get(p + 1..).unwrap_or(&[]);
+        if starts_i(t, b"entity") && t.get(6).is_some_and(|&b| is_space(b)) {
+            best.add(1, "xml-entity", lt..(lt + 40).min(s.len()));
+        }
+        return;
+    }
     if !s.get(p).is_some_and(|b| b.is_ascii_alphabetic()) {
         return;
     }
