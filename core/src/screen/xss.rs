@@ -1390,6 +1390,53 @@ fn handed_on(s: &[u8], a: usize, e: usize, after: &[u8]) -> bool {
     }
 }
 
+/// Elements of rich text whose content is shown as text, never run: code samples and prose.
+const TEXT_ELEMENTS: &[&[u8]] = &[
+    b"b",
+    b"blockquote",
+    b"code",
+    b"div",
+    b"em",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"i",
+    b"kbd",
+    b"li",
+    b"p",
+    b"pre",
+    b"samp",
+    b"small",
+    b"span",
+    b"strong",
+    b"td",
+    b"th",
+    b"tt",
+];
+
+/// Whether the `>` at `gt` ends the start tag of one of [`TEXT_ELEMENTS`] (`<code>`,
+/// `<pre class="x">`), a tag that is not itself inside another one (`<script <b>` is a script
+/// element with an odd attribute).
+fn ends_start_tag(s: &[u8], gt: usize) -> bool {
+    let from = gt.saturating_sub(256);
+    let Some(lt) = memchr::memrchr2(b'<', b'>', &s[from..gt]).map(|i| from + i) else {
+        return false;
+    };
+    let name_len = s[lt + 1..gt]
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric())
+        .count();
+    let name = &s[lt + 1..lt + 1 + name_len];
+    let before = &s[lt.saturating_sub(256)..lt];
+    s[lt] == b'<'
+        && matches!(s.get(lt + 1 + name_len), Some(b'>' | b' ' | b'\t' | b'\n'))
+        && TEXT_ELEMENTS.iter().any(|e| name.eq_ignore_ascii_case(e))
+        && memchr::memrchr2(b'<', b'>', before).is_none_or(|i| before[i] == b'>')
+}
+
 /// Calls of proof-of-concept and string-running functions, navigation and cookie access.
 fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
     for &(a, e, kind) in &marks.list {
@@ -1413,7 +1460,9 @@ fn sinks(s: &[u8], marks: &Marks, best: &mut Best) {
             && s[a - 2] == b'['
             && s.get(e) == prev.as_ref()
             && s.get(e + 1) == Some(&b']');
-        let breakout = ctx.is_none_or(js_boundary) || bracketed || receiver;
+        // Text after an ordinary start tag is markup's text, not code: `<code>print("hi")`.
+        let text = ctx == Some(b'>') && k.checked_sub(1).is_some_and(|gt| ends_start_tag(s, gt));
+        let breakout = (ctx.is_none_or(js_boundary) && !text) || bracketed || receiver;
         let end = (e + 48).min(s.len());
         let after = s.get(if bracketed { e + 2 } else { e }..).unwrap_or(&[]);
         match kind {
