@@ -555,6 +555,10 @@ const ANCHORS: &[(&str, After)] = &[
     (".profile", After::Any),
     (".logout", After::Any),
     (".git/config", After::Any),
+    ("/.", After::Any),
+    ("pg_hba.conf", After::Any),
+    ("postgresql.conf", After::Any),
+    ("lighttpd.conf", After::Any),
     ("tomcat-users.xml", After::Any),
     ("applicationhost.config", After::Any),
     ("unattend.xml", After::Any),
@@ -961,7 +965,9 @@ fn find_target(path: &[u8], no_space: bool, weak: bool) -> Option<(u8, usize)> {
                 r"/(?:var|etc|usr|opt|root|proc|sbin|bin|srv)/[^\s]",
                 r"|(?:^|/)[a-z]:/[^\s]",
                 r"|/(?:php|apache2?|httpd|nginx|mysql|xampp|tomcat|logs?)/",
-                r"|(?:^|[^a-z0-9_-])(?:php\.ini|httpd\.conf|apache2\.conf|nginx\.conf|my\.cnf|my\.ini|\.htaccess|\.user\.ini|web\.config|wp-config\.php|config\.inc\.php|configuration\.php|localsettings\.php|\.env|access\.log|error\.log|access_log|error_log|sendmail\.log|\.bashrc|\.profile|\.logout|\.git/config|tomcat-users\.xml|applicationhost\.config|unattend(?:ed)?\.xml|sysprep\.inf)(?:$|[^a-z0-9_])",
+                // A dotfile in a home directory, as the whole value: `~/.viminfo`, `~www/.login`.
+                r"|^~[a-z0-9_.-]{0,32}/\.[a-z_]",
+                r"|(?:^|[^a-z0-9_-])(?:php\.ini|httpd\.conf|apache2\.conf|nginx\.conf|pg_hba\.conf|postgresql\.conf|lighttpd\.conf|my\.cnf|my\.ini|\.htaccess|\.user\.ini|web\.config|wp-config\.php|config\.inc\.php|configuration\.php|localsettings\.php|\.env|access\.log|error\.log|access_log|error_log|sendmail\.log|\.bashrc|\.profile|\.logout|\.git/config|tomcat-users\.xml|applicationhost\.config|unattend(?:ed)?\.xml|sysprep\.inf)(?:$|[^a-z0-9_])",
                 r")"
             ))
             .ok()
