@@ -165,7 +165,7 @@ fn is_json_media(ct: &str) -> bool {
 
 /// Whether a form field name is a password field (`password`, `passwd`, `pwd`, `pass`,
 /// `new_password1`, `user[password]`, ...).
-fn is_password_name(name: &[u8]) -> bool {
+pub(crate) fn is_password_name(name: &[u8]) -> bool {
     let has = |needle: &[u8]| {
         name.windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))

@@ -730,6 +730,74 @@ fn encoded_separator(hex: Option<&[u8]>) -> bool {
     )
 }
 
+/// Whether a shell's command word that was read up to `end` ends there, so that the command is
+/// the name read and not a longer word: the end of the value, a space (also `+` or `%20` left
+/// encoded), a separator or a redirection, past any expansions glued to it (`ls$IFS/`,
+/// `who$x;`). A word that goes on (`w$x!y`, `W%a%b`, `w[q`) names some other program.
+fn word_ends_at(b: &[u8], end: usize) -> bool {
+    let mut i = end;
+    loop {
+        let Some(&c) = b.get(i) else {
+            return true;
+        };
+        match c {
+            // `}` closes a brace group (`{ id;}`) or a payload list's `{cmd}` placeholder.
+            b' ' | b'\t' | b'\n' | b'\r' | b'+' | b';' | b'|' | b'&' | b'<' | b'>' | b'('
+            | b')' | b'`' | b'^' | b'\\' | b'}' => return true,
+            b'$' => {
+                // `$IFS`, `$x`: an expansion; `$'...'`, `$(`: quoting or a substitution.
+                let name = b[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                if name == 0 {
+                    return true;
+                }
+                i += 1 + name;
+            }
+            b'%' => {
+                let hex = b.get(i + 1..i + 3);
+                if encoded_separator(hex) || matches!(hex, Some(b"20" | b"09")) {
+                    return true;
+                }
+                // `%comspec%`: a variable of `cmd`, glued to the word.
+                let name = b[i + 1..]
+                    .iter()
+                    .take(32)
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                if name == 0 || b.get(i + 1 + name) != Some(&b'%') {
+                    return false;
+                }
+                i += name + 2;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Whether a command name written as `written` can run: Unix names are lower case and the shell
+/// matches case, so `W`, `Sh` or `dF` in a generated password are no `w`, `sh` or `df`. Names
+/// of three letters or more may be capitalised for `cmd`, which ignores case (`DIR`, `Dir`,
+/// `WhoAmI`); of three, only as a word is (`dIr` is noise).
+fn case_can_run(written: &[u8]) -> bool {
+    let mut letters = written.iter().filter(|c| c.is_ascii_alphabetic());
+    let Some(first) = letters.next() else {
+        return true;
+    };
+    let (mut n, mut upper_after) = (1, 0);
+    for c in letters {
+        n += 1;
+        upper_after += usize::from(c.is_ascii_uppercase());
+    }
+    match n {
+        _ if !first.is_ascii_uppercase() && upper_after == 0 => true,
+        1 | 2 => false,
+        3 => upper_after == 0 || upper_after == 2,
+        _ => true,
+    }
+}
+
 /// Whether `hay[..end]` ends with `suffix`, ignoring ASCII case.
 fn ends_ci(hay: &[u8], end: usize, suffix: &[u8]) -> bool {
     end >= suffix.len() && hay[end - suffix.len()..end].eq_ignore_ascii_case(suffix)
@@ -1161,6 +1229,11 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     if semicolon && b.get(end) == Some(&b',') {
         return None;
     }
+    // Brace expansion (`{cat,/etc/passwd}`) is read below; any other word must end where its
+    // name does, and be written in a case that runs.
+    if sep != b'{' && (!word_ends_at(b, end) || !case_can_run(&b[i..end])) {
+        return None;
+    }
     // Bounded windows on both sides keep the work per separator constant.
     let rest = &b[end..b.len().min(end + 128)];
     let (kind, has_subcommands) = names::lookup_word(&word)?;
@@ -1238,7 +1311,13 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
         .split(|c| c.is_ascii_whitespace())
         .filter(|w| w.len() > 2 && w.iter().all(|c| c.is_ascii_alphabetic()))
         .count();
-    let level = if (tight || words_before <= 2) && rest_words <= 3 {
+    // A one-letter command (`w`) with no option after it is as often a generated password's
+    // noise (`x|w&9`, `k;w>`) as a command.
+    let option = rest.first().is_some_and(u8::is_ascii_whitespace)
+        && rest.trim_ascii_start().first() == Some(&b'-');
+    let level = if name.len() == 1 && !option {
+        3
+    } else if (tight || words_before <= 2) && rest_words <= 3 {
         1
     } else if kind == Kind::Program {
         2
@@ -1324,6 +1403,9 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
             rule: "shell-command",
             evidence: offset + start..offset + end,
         });
+    }
+    if !word_ends_at(b, end) || !case_can_run(&b[start..end]) {
+        return None;
     }
     // Most values are turned away here, by one look-up of their first word.
     let name = word.as_bytes();

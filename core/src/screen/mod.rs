@@ -118,6 +118,9 @@ pub struct Finding {
     pub rule: &'static str,
 }
 
+/// The evidence of a finding in a password field, in place of the password.
+const HIDDEN: &str = "(a password: not shown)";
+
 /// The most characters of evidence a finding keeps.
 pub const EVIDENCE_CHARS: usize = 120;
 
@@ -414,8 +417,38 @@ impl Screener<'_> {
         if value.is_empty() {
             return;
         }
+        if crate::classify::is_password_name(name.as_bytes()) {
+            return self.password(location, name, value);
+        }
         for (c, h) in run_checks(name, value).into_iter().flatten() {
             self.hit(c, h, location, name, value);
+        }
+    }
+
+    /// A password field's value. A password goes into a query (a sign-in that compares it in
+    /// SQL or in an LDAP filter) and, in old scripts, into a command line; never into a page
+    /// or a path, so only those three checks read it. A generated password is full of
+    /// symbols, so an SQL finding that rests on punctuation alone (`x'#`, `'='`, no keyword)
+    /// counts from paranoia 2 there. What a password holds is never shown: a finding says
+    /// where, not what.
+    fn password(&mut self, location: Location, name: &str, value: &str) {
+        let checks = [
+            check_sqli(name, value),
+            check_cmdi(name, value),
+            check_ldap(name, value),
+        ];
+        for (c, h) in checks.into_iter().flatten() {
+            let level = if c == CheckName::Sqli && !sqli::speaks_sql(value) {
+                h.level.max(2)
+            } else {
+                h.level
+            };
+            let h = Hit {
+                level,
+                evidence: 0..HIDDEN.len(),
+                ..h
+            };
+            self.hit(c, h, location, name, HIDDEN);
         }
     }
 

@@ -938,6 +938,37 @@ static KEYWORD_FIRST: [u32; KEYWORD_MAX + 1] = {
     t
 };
 
+/// Whether `value` holds a word of SQL: a keyword (`or`, `union`, `select`) or the name of a
+/// known function (`sleep`, `version`). A hit without one rests on punctuation alone
+/// (`x'#`, `'='`), which generated passwords are full of.
+pub fn speaks_sql(value: &str) -> bool {
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        let w = &b[start..i];
+        if keyword(w) != K::Word {
+            return true;
+        }
+        let mut lower = [0u8; 24];
+        if let Some(buf) = lower.get_mut(..w.len()) {
+            buf.copy_from_slice(w);
+            buf.make_ascii_lowercase();
+            if function(buf) != Func::Other {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// What a word (in any ASCII case) is to the rules: a keyword's kind, or [`K::Word`].
 fn keyword(w: &[u8]) -> K {
     let Some(first) = w.first().map(u8::to_ascii_lowercase) else {
