@@ -1315,7 +1315,25 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     // noise (`x|w&9`, `k;w>`) as a command.
     let option = rest.first().is_some_and(u8::is_ascii_whitespace)
         && rest.trim_ascii_start().first() == Some(&b'-');
-    let level = if name.len() == 1 && !option {
+    // A word, a spaced `&`, `|` or `;`, and a command that is also a word ending the value:
+    // "Books & more", "shoes | sort", "Q1 & date" are names and titles.
+    // The last token before it: a word ("Books"), or an amount ("500", "20%"), not an address.
+    let word_before = before
+        .trim_ascii_end()
+        .rsplit(u8::is_ascii_whitespace)
+        .next()
+        .map(|t| t.strip_suffix(b"%").unwrap_or(t))
+        .is_some_and(|w| {
+            (w.len() >= 2 && w.iter().all(u8::is_ascii_alphanumeric))
+                || (!w.is_empty()
+                    && w.len() <= 6
+                    && w.iter().all(|c| c.is_ascii_digit() || *c == b','))
+        });
+    let titled = !tight
+        && (sep == b';' || before.last().is_some_and(u8::is_ascii_whitespace))
+        && word_before
+        && rest.trim_ascii().is_empty();
+    let level = if (name.len() == 1 && !option) || titled {
         3
     } else if (tight || words_before <= 2) && rest_words <= 3 {
         1
