@@ -1967,7 +1967,14 @@ impl Window {
                 return hit(if weak { 3 } else { 1 }, "sql-function", ev(0));
             }
             K::Num if p(2) == Some(K::Func(Func::Sleep)) && p(1) == Some(K::LPar) => {
-                return hit(1, "sql-function", ev(2));
+                // `sleep(5)`, not "Sleep(8 hours) a night".
+                let unit = b[t.e..]
+                    .iter()
+                    .find(|c| !c.is_ascii_whitespace())
+                    .is_some_and(u8::is_ascii_alphabetic);
+                if !unit {
+                    return hit(1, "sql-function", ev(2));
+                }
             }
             K::Str if p(2) == Some(K::Waitfor) && p(1) == Some(K::Delay) => {
                 return hit(1, "waitfor-delay", ev(2));
