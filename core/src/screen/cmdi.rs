@@ -1491,6 +1491,10 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
             && tok.len() <= 16);
     let var = first == b'%' || first == b'$';
     let path_arg = first == b'/' || first == b'~' || (rest.len() > 2 && rest[1] == b':');
+    if name.len() == 1 && !option {
+        // `w$x`, `w %y`: one letter before noise, as in a generated password.
+        return None;
+    }
     // A name of `DISTINCT` or a cmdlet followed by anything short: no sentence starts so.
     if option
         || var
