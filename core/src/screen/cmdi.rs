@@ -1315,9 +1315,8 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     // noise (`x|w&9`, `k;w>`) as a command.
     let option = rest.first().is_some_and(u8::is_ascii_whitespace)
         && rest.trim_ascii_start().first() == Some(&b'-');
-    // A word, a spaced `&`, `|` or `;`, and a command that is also a word ending the value:
-    // "Books & more", "shoes | sort", "Q1 & date" are names and titles.
-    // The last token before it: a word ("Books"), or an amount ("500", "20%"), not an address.
+    // The last token before the separator: a word ("Books"), or an amount ("500", "20%"), not
+    // an address.
     let word_before = before
         .trim_ascii_end()
         .rsplit(u8::is_ascii_whitespace)
@@ -1329,6 +1328,8 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
                     && w.len() <= 6
                     && w.iter().all(|c| c.is_ascii_digit() || *c == b','))
         });
+    // A word, a spaced `&`, `|` or `;`, and a command that is also a word ending the value:
+    // "Books & more", "shoes | sort", "Q1 & date" are names and titles.
     let titled = !tight
         && (sep == b';' || before.last().is_some_and(u8::is_ascii_whitespace))
         && word_before
@@ -1413,9 +1414,9 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
     // message or a module path, not a command line (no shell runs `wget:`); `sort=price`: a
     // parameter, or for a shell an assignment, which runs nothing unless the variable is run
     // afterwards (`CMD=$"{cmd}";$CMD`).
+    let offset = value.len() - value.trim_ascii_start().len();
     if matches!(b.get(end), Some(b':' | b'=')) {
         let runs = b[end] == b'=' && runs_variable(b, &b[start..end], end);
-        let offset = value.len() - value.trim_ascii_start().len();
         return runs.then_some(Hit {
             level: 1,
             rule: "shell-command",
@@ -1429,7 +1430,6 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
     let name = word.as_bytes();
     let (kind, has_subcommands) = names::lookup_word(&word)?;
     let rest = b[end..].trim_ascii_start();
-    let offset = value.len() - value.trim_ascii_start().len();
     let hit = |level| {
         Some(Hit {
             level,
