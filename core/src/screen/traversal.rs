@@ -431,9 +431,10 @@ fn normalized_climb_and_target(value: &str) -> Option<Hit> {
 /// clears the value, it clears the normalised form too, and nothing climbs.
 fn only_empty_segments(b: &[u8]) -> bool {
     memchr::memchr(b';', b).is_none()
-        && memchr::memmem::find(b, b" /").is_none()
+        && !has_pair(b, *b" /")
         && !matches!(b.last(), Some(b'.' | b' '))
-        && !memchr::memmem::find_iter(b, b"//").any(|p| ends_with_ci(b, p, "git"))
+        && !memchr::memchr_iter(b'/', b)
+            .any(|p| b.get(p + 1) == Some(&b'/') && ends_with_ci(b, p, "git"))
 }
 
 /// The start of `b` behind the `/` that normalisation puts before it (so `usr//x` names
