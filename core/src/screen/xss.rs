@@ -152,8 +152,11 @@ fn quick_clean(s: &[u8]) -> bool {
     {
         return false;
     }
-    // `on...=` (as `breakouts` reads it) and `style=`.
+    // `on...=` (as `breakouts` reads it), `style=`, and a sink given to a name (`a=alert`).
     for eq in memchr::memchr_iter(b'=', s) {
+        if PROOF_SINKS.iter().any(|k| starts_i(&s[eq + 1..], k)) {
+            return false;
+        }
         let mut e = eq;
         while e > 0 && is_space(s[e - 1]) && eq - e < 8 {
             e -= 1;
@@ -1349,12 +1352,20 @@ fn payload_arg(arg: &[u8]) -> bool {
     .any(|w| starts_i(arg, w))
 }
 
+/// Whether `name(` stands in `rest` as a call of that name (not the end of a longer one).
+fn called_later(rest: &[u8], name: &[u8]) -> bool {
+    let rest = &rest[..rest.len().min(256)];
+    memchr::memmem::find_iter(rest, name)
+        .any(|i| rest.get(i + name.len()) == Some(&b'(') && (i == 0 || !is_ident(rest[i - 1])))
+}
+
 /// The functions that payloads prove themselves with, which no page hands on as a value.
 const PROOF_SINKS: [&[u8]; 4] = [b"alert", b"prompt", b"confirm", b"eval"];
 
 /// Whether the sink named at `s[a..e]`, not followed by `(`, is still called: through
 /// parentheses or an optional call (`(alert)(1)`, `alert?.(1)`), as a method's argument
-/// (`[1].map(alert)`, `Reflect.apply(alert,`), or as an event handler (`onerror=alert;throw 1`).
+/// (`[1].map(alert)`, `Reflect.apply(alert,`), as an event handler (`onerror=alert;throw 1`),
+/// or through an alias (`a=alert;a(1)`).
 /// Only for [`PROOF_SINKS`]: `print` and `import` are handed on in ordinary code.
 fn handed_on(s: &[u8], a: usize, e: usize, after: &[u8]) -> bool {
     if !PROOF_SINKS.iter().any(|n| s[a..e].eq_ignore_ascii_case(n)) {
@@ -1381,10 +1392,12 @@ fn handed_on(s: &[u8], a: usize, e: usize, after: &[u8]) -> bool {
         }
         b'=' => {
             let (_, name) = word_before(prev);
-            KNOWN_EVENTS.iter().any(|n| name.eq_ignore_ascii_case(n))
-                && after
-                    .first()
-                    .is_none_or(|&c| matches!(c, b';' | b',' | b' ' | b'\n'))
+            let ends = after
+                .first()
+                .is_none_or(|&c| matches!(c, b';' | b',' | b' ' | b'\n'));
+            // `onerror=alert`, or an alias called later: `a=alert;a(1)`, `_=eval,_(x)`.
+            ends && (KNOWN_EVENTS.iter().any(|n| name.eq_ignore_ascii_case(n))
+                || (!name.is_empty() && called_later(&s[e..], name)))
         }
         _ => false,
     }
