@@ -1229,14 +1229,14 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     if semicolon && b.get(end) == Some(&b',') {
         return None;
     }
+    // Bounded windows on both sides keep the work per separator constant.
+    let rest = &b[end..b.len().min(end + 128)];
+    let (kind, has_subcommands) = names::lookup_word(&word)?;
     // Brace expansion (`{cat,/etc/passwd}`) is read below; any other word must end where its
     // name does, and be written in a case that runs.
     if sep != b'{' && (!word_ends_at(b, end) || !case_can_run(&b[i..end])) {
         return None;
     }
-    // Bounded windows on both sides keep the work per separator constant.
-    let rest = &b[end..b.len().min(end + 128)];
-    let (kind, has_subcommands) = names::lookup_word(&word)?;
     let kind = match kind {
         // `reg add`, `sc query`: a subcommand makes even a word a command.
         Kind::Word | Kind::Brand | Kind::WordLike | Kind::Short
@@ -1423,12 +1423,12 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
             evidence: offset + start..offset + end,
         });
     }
-    if !word_ends_at(b, end) || !case_can_run(&b[start..end]) {
-        return None;
-    }
     // Most values are turned away here, by one look-up of their first word.
     let name = word.as_bytes();
     let (kind, has_subcommands) = names::lookup_word(&word)?;
+    if !word_ends_at(b, end) || !case_can_run(&b[start..end]) {
+        return None;
+    }
     let rest = b[end..].trim_ascii_start();
     let hit = |level| {
         Some(Hit {

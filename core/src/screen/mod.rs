@@ -378,6 +378,38 @@ impl Screener<'_> {
         })
     }
 
+    /// A hit of the value checks on a parameter's value.
+    fn value_hit(&mut self, c: CheckName, h: Hit, location: Location, name: &str, value: &str) {
+        if crate::classify::is_password_name(name.as_bytes()) {
+            return self.password_hit(c, h, location, name, value);
+        }
+        self.hit(c, h, location, name, value);
+    }
+
+    /// A hit in a password field's value. A password goes into a query (a sign-in that compares
+    /// it in SQL or in an LDAP filter) and, in old scripts, into a command line; never into a
+    /// page or a path, so only those three checks count there. A generated password is full of
+    /// symbols, so an SQL finding that rests on punctuation alone (`x'#`, `'='`, no keyword)
+    /// counts from paranoia 2 there. What a password holds is never shown: a finding says
+    /// where, not what.
+    #[cold]
+    fn password_hit(&mut self, c: CheckName, h: Hit, location: Location, name: &str, value: &str) {
+        if !matches!(c, CheckName::Sqli | CheckName::Cmdi | CheckName::Ldap) {
+            return;
+        }
+        let level = if c == CheckName::Sqli && !sqli::speaks_sql(value) {
+            h.level.max(2)
+        } else {
+            h.level
+        };
+        let h = Hit {
+            level,
+            evidence: 0..HIDDEN.len(),
+            ..h
+        };
+        self.hit(c, h, location, name, HIDDEN);
+    }
+
     fn hit(&mut self, check: CheckName, hit: Hit, location: Location, name: &str, value: &str) {
         self.reported += 1;
         if hit.level > self.cfg.paranoia
@@ -417,38 +449,8 @@ impl Screener<'_> {
         if value.is_empty() {
             return;
         }
-        if crate::classify::is_password_name(name.as_bytes()) {
-            return self.password(location, name, value);
-        }
         for (c, h) in run_checks(name, value).into_iter().flatten() {
-            self.hit(c, h, location, name, value);
-        }
-    }
-
-    /// A password field's value. A password goes into a query (a sign-in that compares it in
-    /// SQL or in an LDAP filter) and, in old scripts, into a command line; never into a page
-    /// or a path, so only those three checks read it. A generated password is full of
-    /// symbols, so an SQL finding that rests on punctuation alone (`x'#`, `'='`, no keyword)
-    /// counts from paranoia 2 there. What a password holds is never shown: a finding says
-    /// where, not what.
-    fn password(&mut self, location: Location, name: &str, value: &str) {
-        let checks = [
-            check_sqli(name, value),
-            check_cmdi(name, value),
-            check_ldap(name, value),
-        ];
-        for (c, h) in checks.into_iter().flatten() {
-            let level = if c == CheckName::Sqli && !sqli::speaks_sql(value) {
-                h.level.max(2)
-            } else {
-                h.level
-            };
-            let h = Hit {
-                level,
-                evidence: 0..HIDDEN.len(),
-                ..h
-            };
-            self.hit(c, h, location, name, HIDDEN);
+            self.value_hit(c, h, location, name, value);
         }
     }
 
