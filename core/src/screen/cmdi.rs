@@ -1328,9 +1328,11 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
                     && w.len() <= 6
                     && w.iter().all(|c| c.is_ascii_digit() || *c == b','))
         });
-    // A word, a spaced `&`, `|` or `;`, and a command that is also a word ending the value:
-    // "Books & more", "shoes | sort", "Q1 & date" are names and titles.
-    let titled = !tight
+    // A word, a spaced `&`, `|` or `;`, and a command that is also a word of four letters or
+    // more ending the value: "Books & more", "shoes | sort", "Q1 & date" are names and titles.
+    // (`host; id`, `site & ls` stay commands.)
+    let titled = name.len() >= 4
+        && !tight
         && (sep == b';' || before.last().is_some_and(u8::is_ascii_whitespace))
         && word_before
         && rest.trim_ascii().is_empty();
