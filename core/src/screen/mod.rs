@@ -395,6 +395,8 @@ impl Screener<'_> {
     #[cold]
     fn password_hit(&mut self, c: CheckName, h: Hit, location: Location, name: &str, value: &str) {
         if !matches!(c, CheckName::Sqli | CheckName::Cmdi | CheckName::Ldap) {
+            // Not a finding, but a report: what held it is not remembered as clean.
+            self.reported += 1;
             return;
         }
         let level = if c == CheckName::Sqli && !sqli::speaks_sql(value) {
