@@ -24,7 +24,6 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::bytes::Regex;
 
 use super::Hit;
@@ -34,9 +33,8 @@ pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
     let code_bytes = memchr::memchr3(b'(', b'<', b'$', b).is_some()
         || memchr::memchr(b'{', b).is_some()
-        || memchr::memmem::find(b, b"://").is_some();
-    let serial = memchr::memchr(b':', b).is_some()
-        && (memchr::memmem::find(b, b"O:").is_some() || memchr::memmem::find(b, b"C:").is_some());
+        || has_scheme_sep(b);
+    let serial = memchr::memchr_iter(b':', b).any(|i| i > 0 && matches!(b[i - 1], b'O' | b'C'));
     if !code_bytes && !serial {
         return None;
     }
@@ -211,7 +209,9 @@ fn is_word(c: u8) -> bool {
 /// - `inc`: `://` and `include` or `require` somewhere;
 /// - `obj`: `O:` or `C:` (any case) before a digit.
 fn may_match(b: &[u8]) -> bool {
-    if memchr::memchr(b'$', b).is_some() || memchr::memmem::find(b, b"<?").is_some() {
+    if memchr::memchr(b'$', b).is_some()
+        || memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'?'))
+    {
         return true;
     }
     // `tag`: Smarty's `{php}` and `{/php}`.
@@ -252,19 +252,24 @@ fn may_match(b: &[u8]) -> bool {
             return true;
         }
     }
-    if memchr::memmem::find(b, b"://").is_some() {
-        static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-        return AC
-            .get_or_init(|| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(["include", "require"])
-                    .ok()
-            })
-            .as_ref()
-            .is_none_or(|ac| ac.is_match(b));
+    if has_scheme_sep(b) {
+        // `inc`: `include` or `require` before the URL; looked for from their first letters,
+        // which a URL has few of.
+        let word_at = |w: &'static [u8]| {
+            move |i: usize| {
+                b.get(i..i + w.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(w))
+            }
+        };
+        return memchr::memchr2_iter(b'i', b'I', b).any(word_at(b"include"))
+            || memchr::memchr2_iter(b'r', b'R', b).any(word_at(b"require"));
     }
     false
+}
+
+/// Whether `b` holds `://`, found from its colons (no substring searcher to build).
+fn has_scheme_sep(b: &[u8]) -> bool {
+    memchr::memchr_iter(b':', b).any(|i| b.get(i + 1..i + 3) == Some(b"//"))
 }
 
 #[cfg(test)]
