@@ -237,7 +237,9 @@ fn wrapper(value: &str) -> Option<Hit> {
     memchr::memchr(b':', bytes)?;
     // Every pattern that can hit stands right before a `://` (`ssh2.` only with `shell://` or
     // `exec://`): a URL with another scheme, or no `://` at all, needs no automaton.
-    let wrapped = memchr::memmem::find_iter(bytes, b"://").any(|p| {
+    let mut schemes =
+        memchr::memchr_iter(b':', bytes).filter(|&i| bytes.get(i + 1..i + 3) == Some(b"//"));
+    let wrapped = schemes.any(|p| {
         [
             &b"php"[..],
             b"phar",

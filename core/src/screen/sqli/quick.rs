@@ -76,7 +76,10 @@ fn anchors(b: &[u8]) -> bool {
         b'-' => pair(i, b'-'),
         _ => pair(i, b'*'),
     }) || memchr::memchr3_iter(b'|', b'&', b'@', b).any(|i| pair(i, b[i]))
-        || memchr::memmem::find_iter(b, b")::").any(|i| {
+        || memchr::memchr_iter(b')', b).any(|i| {
+            if b.get(i + 1..i + 3) != Some(b"::") {
+                return false;
+            }
             let w = &b[i + 3..];
             let n = w.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
             super::is_sql_type(&w[..n])
