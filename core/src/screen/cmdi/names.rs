@@ -28,6 +28,10 @@
 //! `Get-Date`) are listed whole in [`CMDLETS`], so that `set-up`, `add-on`, `read-only`,
 //! `check-in` or `add-item` stay prose.
 //!
+//! Architecture names that `setarch` also installs as commands (`i386`, `x86_64`, `linux32`,
+//! `linux64`) are left out: user agents and download pages write them as data
+//! (`NetSurf/1.2 (Linux; x86_64)`).
+//!
 //! Every list is sorted, in lower case, one space between names; a test keeps them so.
 
 use std::sync::OnceLock;
@@ -121,7 +125,7 @@ hashdump hashid hciattach hciconfig hcitool hdid hdik hdiutil hdparm hdwwiz hdxm
 headerdoc2html heaptrack heaptrack_print helpctr helpztags hexdump hexedit hfs.util hidutil
 hiutil hmac256 homectl hostapd hostid hostinfo hostname hostnamectl hpftodit hping3 htmltree
 htop httpie hunspell hwclock hwe-support-status hwinfo hyperfine i2cdetect i2cdump i2cget i2cset
-i386 iasl ibus icacls iconutil iconv iconvconfig icsunattend icuexportdata icuinfo icupkg identd
+iasl ibus icacls iconutil iconv iconvconfig icsunattend icuexportdata icuinfo icupkg identd
 ie4uinit ieexec iexpress ifconfig ifdown ifenslave ifmcstat ifquery ifstat iftop ifup ihy ilasm
 imagestreamtiff impacket-psexec impdp indxbib inetcpl inetd infdefaultinstall infocmp infokey
 infotocap initctl initdb insmod install-sgmlcatalog install_name_tool installboot installkernel
@@ -141,7 +145,7 @@ ktrdump ktutil kubelet l2ping landscape-sysinfo lastb lastcomm lastlog lastwords
 launchd launchservicesd layerutil lazagne lbzip2 ld.so ldapadd ldapdelete ldapdomaindump
 ldapmodify ldapsearch ldapwhoami ldattach ldconfig ldifde ldpd lessecho lessfile lesskey
 lesspipe lesspipe.sh lexgrog lftp libgcrypt-config libnetcfg libpng-config libpng16-config
-libtool ligolo-ng linenum linpeas lintian linux-exploit-suggester linux32 linux64 listdlls
+libtool ligolo-ng linenum linpeas lintian linux-exploit-suggester listdlls
 listres lkbib lldb llvm-addr2line llvm-ar llvm-as llvm-bcanalyzer llvm-c-test llvm-cat
 llvm-cfi-verify llvm-config llvm-cov llvm-cvtres llvm-cxxdump llvm-cxxfilt llvm-diff llvm-dis
 llvm-dlltool llvm-dwarfdump llvm-dwp llvm-exegesis llvm-extract llvm-g++ llvm-lib llvm-link
@@ -276,7 +280,7 @@ wermgr wevtutil wextract wfuzz wg-quick wget whatis whatweb whereis whiptail who
 wifite winbindd windbg windowsupdate winget winhlp32 wininit winload winlogon winmgmt winnt
 winnt32 winobj winpeas winrm winrs winsat winver wipefs wjb wlanext wlrmdr wmic wmiexec.py
 wmimgmt wmiprvse wmpdmc wmplayer wodim wpa_cli wpa_supplicant wpctl wpscan wrmsr wsconsctl
-wscript wscui wslconfig wsmanhttpconfig wsqmcons wsreset wuapp wuauclt wusa wvdial x86_64 xargs
+wscript wscui wslconfig wsmanhttpconfig wsqmcons wsreset wuapp wuauclt wusa wvdial xargs
 xattr xauth xbps-install xbrlapi xcacls xclip xcode-select xcodebuild xcopy xcrun xdev
 xdg-desktop-menu xdg-email xdg-icon-resource xdg-mime xdg-open xdg-screensaver xdg-settings
 xdg-user-dir xdg-user-dirs-update xdotool xdpyinfo xdriinfo xev xfce4-terminal xfd xfontsel
