@@ -163,22 +163,32 @@ fn is_json_media(ct: &str) -> bool {
         || (ct.len() > 5 && ct.as_bytes()[ct.len() - 5..].eq_ignore_ascii_case(b"+json"))
 }
 
-/// Whether a form field name is a password field (`password`, `passwd`, `pwd`, `pass`,
-/// `new_password1`, `user[password]`, ...).
+/// Whether a form field name is a password field (`password`, `passwd`, `new_password1`,
+/// `user[password]`, `pwd`, `pass`, WordPress's `pass1` and `pass2`, Drupal's `pass[pass1]`,
+/// `passphrase`, `passcode`, ...). A `pass` among other words is a ticket or a permit
+/// (`boarding_pass`), not a password.
 pub(crate) fn is_password_name(name: &[u8]) -> bool {
-    let has = |needle: &[u8]| {
-        name.windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    };
     // Every spelling below holds a `p`: most field names are turned away by one pass.
     if !name.iter().any(|c| c.eq_ignore_ascii_case(&b'p')) {
         return false;
     }
-    has(b"passw")
-        || name.eq_ignore_ascii_case(b"pwd")
-        || name.eq_ignore_ascii_case(b"pass")
-        || has(b"[pass]")
-        || has(b"[pwd]")
+    let has = |needle: &[u8]| {
+        name.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if has(b"passw") || has(b"[pass]") || name.eq_ignore_ascii_case(b"pass") {
+        return true;
+    }
+    name.split(|&c| matches!(c, b'_' | b'-' | b'[' | b']' | b'.'))
+        .any(|w| {
+            let stem = w.trim_ascii_end();
+            let digits = stem.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            let word = &stem[..stem.len() - digits];
+            word.eq_ignore_ascii_case(b"pwd")
+                || (digits > 0 && word.eq_ignore_ascii_case(b"pass"))
+                || word.eq_ignore_ascii_case(b"passphrase")
+                || word.eq_ignore_ascii_case(b"passcode")
+        })
 }
 
 /// Whether a JSON body has a key that names a password (`"password":`, `"newPassword" :`).
@@ -438,4 +448,43 @@ pub(crate) fn classify_in<'a>(
     }
     acc.intent.write |= acc.hard_write;
     acc.intent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_password_name;
+
+    #[test]
+    fn password_field_names() {
+        for name in [
+            "password",
+            "new_password1",
+            "user[password]",
+            "newPassword",
+            "passwd",
+            "pwd",
+            "pass",
+            "pass1",
+            "pass2",
+            "pass1-text",
+            "pass[pass1]",
+            "user[pass]",
+            "passphrase",
+            "wifi_passcode",
+        ] {
+            assert!(is_password_name(name.as_bytes()), "{name}");
+        }
+        for name in [
+            "passport",
+            "passport_no",
+            "boarding_pass",
+            "pass_type",
+            "compass",
+            "bypass",
+            "email",
+            "page",
+        ] {
+            assert!(!is_password_name(name.as_bytes()), "{name}");
+        }
+    }
 }
