@@ -1223,17 +1223,12 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
             evidence: at..end,
         });
     }
-    // `data:image/png;base64,iVBOR...`: after `;` a shell's word goes on past a comma, and
-    // for `cmd`, the one shell that reads a comma as a space, `;` separates no commands.
-    let semicolon = sep == b';' || (sep == b'%' && b[at + 1..at + 3].eq_ignore_ascii_case(b"3b"));
-    if semicolon && b.get(end) == Some(&b',') {
-        return None;
-    }
     // Bounded windows on both sides keep the work per separator constant.
     let rest = &b[end..b.len().min(end + 128)];
     let (kind, has_subcommands) = names::lookup_word(&word)?;
     // Brace expansion (`{cat,/etc/passwd}`) is read below; any other word must end where its
-    // name does, and be written in a case that runs.
+    // name does (`data:image/png;base64,iVBOR...` runs no `base64`), and be written in a case
+    // that runs.
     if sep != b'{' && (!word_ends_at(b, end) || !case_can_run(&b[i..end])) {
         return None;
     }

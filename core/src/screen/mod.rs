@@ -336,6 +336,22 @@ pub fn scan_value(name: &str, value: &str, mut f: impl FnMut(CheckName, Hit)) {
     }
 }
 
+/// Where the two bytes `pair` stand in `b`: `memchr` for the first, then a look at the next,
+/// without building a substring searcher as `memmem` does for every call.
+pub(super) fn pair_positions(b: &[u8], pair: [u8; 2]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(pair[0], b).filter(move |&i| b.get(i + 1) == Some(&pair[1]))
+}
+
+/// Whether `b` holds the two bytes `pair` ([`pair_positions`]).
+pub(super) fn has_pair(b: &[u8], pair: [u8; 2]) -> bool {
+    pair_positions(b, pair).next().is_some()
+}
+
+/// Where a `://` starts in `b`.
+pub(super) fn scheme_separators(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    pair_positions(b, *b":/").filter(move |&i| b.get(i + 2) == Some(&b'/'))
+}
+
 /// [`String::from_utf8_lossy`], with valid UTF-8 (nearly every body) checked by the faster
 /// validator first.
 fn text_of(bytes: &[u8]) -> Cow<'_, str> {

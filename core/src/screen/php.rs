@@ -26,19 +26,19 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use super::Hit;
+use super::{Hit, has_pair, scheme_separators};
 
 /// Scans one decoded value.
 pub fn scan(value: &str) -> Option<Hit> {
     let b = value.as_bytes();
-    let code_bytes = memchr::memchr3(b'(', b'<', b'$', b).is_some()
-        || memchr::memchr(b'{', b).is_some()
-        || has_scheme_sep(b);
+    let url = scheme_separators(b).next().is_some();
+    let code_bytes =
+        memchr::memchr3(b'(', b'<', b'$', b).is_some() || memchr::memchr(b'{', b).is_some() || url;
     let serial = memchr::memchr_iter(b':', b).any(|i| i > 0 && matches!(b[i - 1], b'O' | b'C'));
     if !code_bytes && !serial {
         return None;
     }
-    if !may_match(b) {
+    if !may_match(b, url) {
         return None;
     }
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
@@ -208,10 +208,8 @@ fn is_word(c: u8) -> bool {
 ///   `\s*`);
 /// - `inc`: `://` and `include` or `require` somewhere;
 /// - `obj`: `O:` or `C:` (any case) before a digit.
-fn may_match(b: &[u8]) -> bool {
-    if memchr::memchr(b'$', b).is_some()
-        || memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'?'))
-    {
+fn may_match(b: &[u8], url: bool) -> bool {
+    if memchr::memchr(b'$', b).is_some() || has_pair(b, *b"<?") {
         return true;
     }
     // `tag`: Smarty's `{php}` and `{/php}`.
@@ -252,7 +250,7 @@ fn may_match(b: &[u8]) -> bool {
             return true;
         }
     }
-    if has_scheme_sep(b) {
+    if url {
         // `inc`: `include` or `require` before the URL; looked for from their first letters,
         // which a URL has few of.
         let word_at = |w: &'static [u8]| {
@@ -265,11 +263,6 @@ fn may_match(b: &[u8]) -> bool {
             || memchr::memchr2_iter(b'r', b'R', b).any(word_at(b"require"));
     }
     false
-}
-
-/// Whether `b` holds `://`, found from its colons (no substring searcher to build).
-fn has_scheme_sep(b: &[u8]) -> bool {
-    memchr::memchr_iter(b':', b).any(|i| b.get(i + 1..i + 3) == Some(b"//"))
 }
 
 #[cfg(test)]

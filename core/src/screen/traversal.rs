@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
 
-use super::Hit;
+use super::{Hit, has_pair, pair_positions, scheme_separators};
 use crate::path::{PathFlags, has_look_alike, normalize};
 
 /// The dummy directories a value is normalised below to measure how far it climbs.
@@ -237,9 +237,7 @@ fn wrapper(value: &str) -> Option<Hit> {
     memchr::memchr(b':', bytes)?;
     // Every pattern that can hit stands right before a `://` (`ssh2.` only with `shell://` or
     // `exec://`): a URL with another scheme, or no `://` at all, needs no automaton.
-    let mut schemes =
-        memchr::memchr_iter(b':', bytes).filter(|&i| bytes.get(i + 1..i + 3) == Some(b"//"));
-    let wrapped = schemes.any(|p| {
+    let wrapped = scheme_separators(bytes).any(|p| {
         [
             &b"php"[..],
             b"phar",
@@ -446,8 +444,7 @@ fn only_empty_segments(b: &[u8]) -> bool {
     memchr::memchr(b';', b).is_none()
         && !has_pair(b, *b" /")
         && !matches!(b.last(), Some(b'.' | b' '))
-        && !memchr::memchr_iter(b'/', b)
-            .any(|p| b.get(p + 1) == Some(&b'/') && ends_with_ci(b, p, "git"))
+        && !pair_positions(b, *b"//").any(|p| ends_with_ci(b, p, "git"))
 }
 
 /// The start of `b` behind the `/` that normalisation puts before it (so `usr//x` names
@@ -719,12 +716,6 @@ const fn has_sep(a: &[u8], end: usize) -> bool {
         k += 1;
     }
     false
-}
-
-/// Whether `b` holds `pair`: `memchr` for its first byte, without building a searcher as
-/// `memmem` does for every call.
-fn has_pair(b: &[u8], pair: [u8; 2]) -> bool {
-    memchr::memchr_iter(pair[0], b).any(|i| b.get(i + 1) == Some(&pair[1]))
 }
 
 const fn pairs(follow: bool) -> [[bool; 256]; 3] {
