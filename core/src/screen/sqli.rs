@@ -455,6 +455,36 @@ fn is_space(b: &[u8], i: usize) -> usize {
     }
 }
 
+/// Whether `rest` starts with what SQL's `IS` can be followed by: `NULL`, `NOT`, `TRUE`,
+/// `FALSE`, `UNKNOWN`, `DISTINCT`, a number, a string or other punctuation (SQLite's `IS`
+/// compares with any value), or a comment that may hide one. Not another word: `this is good`.
+fn is_test_follows(rest: &[u8]) -> bool {
+    // `is+null`: a URL-encoded space.
+    let rest = rest.strip_prefix(b"+").unwrap_or(rest);
+    if rest.starts_with(b"/*") || rest.starts_with(b"--") || rest.starts_with(b"#") {
+        return true;
+    }
+    let n = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if n == 0 {
+        // SQLite's `IS` compares with any value: `'aa' is 0`.
+        return true;
+    }
+    if rest.get(n).is_some_and(|&c| is_word_byte(c)) {
+        return false;
+    }
+    let w = &rest[..n];
+    [
+        &b"null"[..],
+        b"not",
+        b"true",
+        b"false",
+        b"unknown",
+        b"distinct",
+    ]
+    .iter()
+    .any(|k| w.eq_ignore_ascii_case(k))
+}
+
 fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
 }
@@ -565,6 +595,11 @@ impl<'a> Lexer<'a> {
             j += is_space(b, j);
         }
         if b.get(j) != Some(&b'(') {
+            if kind == K::Cmp && name == b"is" && !is_test_follows(&b[j..]) {
+                // `this is good`: before a word other than NULL, NOT, TRUE, FALSE, UNKNOWN
+                // or DISTINCT, `is` is prose.
+                return K::Word;
+            }
             return kind;
         }
         let spaced = j != self.i;
