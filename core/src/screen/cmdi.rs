@@ -1443,6 +1443,11 @@ pub(super) fn leading_command(value: &str) -> Option<Hit> {
             Some(slash) if !ends_ci(read, slash, b"bin") => kind.alone().max(2),
             _ => kind.alone(),
         };
+        // `MSG's`: a possessive, whose quote the shell would wait to see closed.
+        let open = |q: u8| read.iter().filter(|&&c| c == q).count() % 2 == 1;
+        if open(b'\'') || open(b'"') {
+            return hit(level.max(3));
+        }
         return hit(level);
     }
     let subs = if has_subcommands {

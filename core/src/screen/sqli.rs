@@ -1642,7 +1642,9 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
     let ok = match first.k {
         K::Waitfor => at(1) == Some(K::Delay),
         K::Exec => match r.get(1) {
-            Some(t) if matches!(t.k, K::Var | K::Str | K::Catalog) => true,
+            // `exec's`: a possessive, the quote left open.
+            Some(t) if t.k == K::Str => t.gap || t.e - t.s >= 2 && b[t.e - 1] == b[t.s],
+            Some(t) if matches!(t.k, K::Var | K::Catalog) => true,
             // `exec('drop table t')`, `exec(@sql)`, `exec ()`; `exec (` with nothing after it
             // is a fragment of prose.
             Some(t) if t.k == K::LPar => at(2).is_some(),
@@ -1668,7 +1670,11 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
         K::Stmt if is(b"update") => at(2) == Some(K::Set),
         K::Stmt if is(b"declare") => at(1) == Some(K::Var),
         K::Stmt if is(b"print") => matches!(at(1), Some(K::Var | K::SysVar)),
-        K::Stmt if is(b"shutdown") => r.len() == 1 || cut.first().copied().unwrap_or(false),
+        // Alone after `;` or a break-out, or cut off by a comment; a value that is the word
+        // and nothing else is a search for it.
+        K::Stmt if is(b"shutdown") => {
+            r.len() == 1 && start < first.s || cut.first().copied().unwrap_or(false)
+        }
         K::Stmt if is(b"while") => matches!(at(1), Some(K::Num | K::LPar)),
         _ => false,
     };

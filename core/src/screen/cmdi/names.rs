@@ -49,16 +49,16 @@ amlint anacron ansible-galaxy ansible-vault apache2ctl apachectl apfs.util apmd 
 applesingle appletviewer applygnupgdefaults apport-cli appres appstreamcli appwiz
 apt-add-repository apt-cache apt-cdrom apt-config apt-file apt-get apt-key apt-listchanges
 apt-mark apt-show-versions aptdcon arch-chroot arecord aria2c arp-scan arpd arping arpspoof
-arptables asctl aseqdump aslmanager asnp aspell aspnet_compiler aspnet_regiis assetutil atbroker
+arptables asctl aseqdump aslmanager asnp aspnet_compiler aspnet_regiis assetutil atbroker
 atq atrm atsutil attrib audioctl audiodg auditctl auditd auditpol auditreduce aureport ausearch
 authconfig authpf autoconf autojump automake automount autoreconf autoruns autorunsc autossh
 auval auvaltool avahi-browse avahi-daemon avahi-resolve avbdiagnose avbutil avconvert
 avmetareadwrite b2sum badblocks base32 base64 basename basenc bashbug bcdboot bcdedit beef-xss
 bettercap bginfo bgpd binwalk bioctl biolatency biosdecode bitesize.d bitsadmin blkdeactivate
-blkdiscard blkid blkzone blockdev bloodhound-python blued bluetoothctl bmon boot0cfg bootcfg
+blkdiscard blkid blkzone blockdev bloodhound-python bluetoothctl bmon boot0cfg bootcfg
 bootctl bootim bootmgr bootparamd bootpd bootrec bootsect bpftool bpftrace bpytop brctl
 bsdconfig bsdinstall bsdlabel bsdtar btattach bthprops btmgmt btmmdiagnose btmon btop btrfs
-btrfsck bugpoint builtin bunzip2 burpsuite busctl busybox bwm-ng bwrap bzcat bzcmp bzdiff
+btrfsck bugpoint bunzip2 burpsuite busctl busybox bwm-ng bwrap bzcat bzcmp bzdiff
 bzegrep bzexe bzfgrep bzgrep bzip2 bzip2recover bzless bzmore c2ph c89-gcc c99-gcc c_rehash
 cabextract cacls callgrind_annotate callgrind_control camcontrol cap_mkdb capsh captoinfo
 cargo-nextest catchsegv catman ccrypt certlm certmgr certreq certsrv certtool certutil cewl
@@ -124,7 +124,7 @@ gunicorn gunzip gvfs-open gwmi gzcat gzexe gzip h2ph h2xs hardlink hash-identifi
 hashdump hashid hciattach hciconfig hcitool hdid hdik hdiutil hdparm hdwwiz hdxml2manxml
 headerdoc2html heaptrack heaptrack_print helpctr helpztags hexdump hexedit hfs.util hidutil
 hiutil hmac256 homectl hostapd hostid hostinfo hostname hostnamectl hpftodit hping3 htmltree
-htop httpie hunspell hwclock hwe-support-status hwinfo hyperfine i2cdetect i2cdump i2cget i2cset
+htop httpie hwclock hwe-support-status hwinfo hyperfine i2cdetect i2cdump i2cget i2cset
 iasl ibus icacls iconutil iconv iconvconfig icsunattend icuexportdata icuinfo icupkg identd
 ie4uinit ieexec iexpress ifconfig ifdown ifenslave ifmcstat ifquery ifstat iftop ifup ihy ilasm
 imagestreamtiff impacket-psexec impdp indxbib inetcpl inetd infdefaultinstall infocmp infokey
@@ -133,7 +133,7 @@ installpkg installutil instmodsh inuse inxi ioalloccount iocage ioclasscount iof
 ionice iopending ioreg iosnoop iostat iotop ip6tables ip6tables-restore ip6tables-save ipal
 ipcalc ipcmk ipconfig ipcount ipcrm ipcs ipcsv iperf iperf3 ipfw ipmaddr ipmo ipnat ipsec ipset
 ipsn iptables iptables-restore iptables-save iptraf iptraf-ng iptunnel ipvsadm ipxroute irftp
-irprops irqbalance irqtop ischroot iscsicli iscsicpl isoburn isosize ispell isql iwconfig
+irprops irqbalance irqtop ischroot iscsicli iscsicpl isoburn isosize isql iwconfig
 iwgetid iwlist iwmi iwpriv jarsigner javadoc javah javap jcmd jconsole jdb jdeprscan jdeps jexec
 jhat jhsdb jimage jinfo jkill jlink jmap jmod jnettop joomscan journalctl jpackage jrunscript
 jsadebugd json_pp jstack jstat jstatd kadmin kadmind kbd_mode kbdinfo kbdrate kbxutil
@@ -153,8 +153,8 @@ llvm-lto llvm-lto2 llvm-mc llvm-mca llvm-modextract llvm-mt llvm-nm llvm-objcopy
 llvm-opt-report llvm-pdbutil llvm-perfectshuffle llvm-profdata llvm-ranlib llvm-rc llvm-readelf
 llvm-readobj llvm-reduce llvm-rtdyld llvm-size llvm-split llvm-stress llvm-strings llvm-strip
 llvm-symbolizer llvm-tblgen llvm-undname llvm-xray lnstat loadkeys loadunimap locale-gen
-localectl localedef lockfile lodctr login_conf loginctl logman logname logoff logrotate logsave
-lolcat lookbib lorder losetup lpadmin lpinfo lpksetup lpmove lpoptions lpq lprm lpstat lsaiso
+localectl localedef lockfile lodctr login_conf loginctl logman logname logrotate logsave
+lookbib lorder losetup lpadmin lpinfo lpksetup lpmove lpoptions lpq lprm lpstat lsaiso
 lsappinfo lsar lsass lsattr lsblk lsbom lscpu lsfd lshw lsinitramfs lsinitrd lsipc lsirq lslocks
 lslogins lsmem lsmod lsmp lsnrctl lsns lsof lspci lspgpot lsregister lsscsi lsusb lsvfs ltrace
 luarocks lusrmgr lvcreate lvdisplay lvextend lvreduce lvremove lvresize lvscan lwp-download
@@ -235,7 +235,7 @@ servermanagercmd servertool serverweroptin sestatus setarch setcap setenforce se
 setfile setfont sethc setkey setkeycodes setleds setlocal setlogcons setmetamode setoolkit
 setpci setpriv setregion setserial setsid setspn setterm settingsynchost setupcon setx setxkbmap
 sfdisk sfltool sftp sgdisk sgrmbroker sha1sum sha224sum sha256sum sha384sum sha512sum
-shadowconfig sharphound sharpup shasum shcm shellter shlock showconsolefont showkey showmount
+shadowconfig sharphound sharpup shasum shcm shellter showconsolefont showkey showmount
 shrpubw shuf sigcheck sigdist.d sigverif sihost sipcalc skopeo slabtop slackpkg slapd slattach
 sliver-server slmgr slogin slui slurm smartctl smartscreen smbcacls smbclient smbd smbexec.py
 smbget smbmap smbpasswd smbstatus smbtree smbutil smss smtpd snapctl sndvol snice snippingtool
@@ -288,7 +288,7 @@ xfs_admin xfs_growfs xfs_info xfs_repair xgettext xhost xinetd xinit xinput xjc 
 xl2tpd xload xlsatoms xlsclients xlsfonts xmag xmessage xml2-config xmlcatalog xmllint
 xmlsec1-config xmodmap xpath xprop xpsrchvw xrandr xrdb xrefresh xsel xset xsetroot xslt-config
 xsltproc xsser xstdcmap xstr xsubpp xvidtune xvinfo xwd xwininfo xwizard xwud xxd xzcat xzcmp
-xzdiff xzegrep xzfgrep xzgrep xzless xzmore yacc yaml2obj ypdomainname ytalk yum-config-manager
+xzdiff xzegrep xzfgrep xzgrep xzless xzmore yaml2obj ypdomainname ytalk yum-config-manager
 zcat zcmp zdiff zdump zegrep zenity zerotier-cli zfgrep zforce zgrep zipcloak zipdetails zipgrep
 zipinfo zipnote zipsplit zless zmap znew zoomit zoxide zpool zprint zramctl zsh zstd zstdcat
 zstdgrep zstdless zstdmt zypper
@@ -348,17 +348,17 @@ pub(super) const WORDS: &str = "\
 aa-complain aa-enforce aa-status ac access ack add-apt-repository add-shell ag airport alias
 alternatives apk aplay apm append apply apport-bug apropos apt aptitude ar arch arp as asa ash
 asr assoc at atd atop atos automator awk axel banner baobab bash bastille batch bc bcp bg biff
-bison bless bloodhound break bridge bully bundle c++ c++filt cabal caffeinate cal calendar call
-caller cancel cat cbm cbt cc cd cdb cg_diff cg_merge change chisel choco choice chrt cipher clc
-clear cli clip clp cls cmd cmp cockroach col color column comm command comp compact complete
-compress config_data configure consent contig control convert copy cp cpi cpp cron crowbar
-crunch csc csh ctr cu cups-config curl cut dash date db_archive db_checkpoint db_dump db_load
-db_recover db_stat db_upgrade db_verify dbp dc dd debian-distro-info declare defaults del derb
-desk desktop-file-install df dh_make dialer diff dig dir dirs disown dispatch-conf ditto dkms
-dnf dns-sd do-release-upgrade domain drill dsa du duplicates dust dwp easy_install echo ed edit
-editor eix eject emerge enable env epal erase erb etc-update eval ex exa exec exit expand expect
-expiry explorer export extract eza factor faked-tcp false fc fg file file-roller find finger
-firewall fish fl flex flock fold fondue footprint for foremost format fortune free
+bison bless bloodhound blued break bridge builtin bully bundle c++ c++filt cabal caffeinate cal
+calendar call caller cancel cat cbm cbt cc cd cdb cg_diff cg_merge change chisel choco choice chrt
+cipher clc clear cli clip clp cls cmd cmp cockroach col color column comm command comp compact
+complete compress config_data configure consent contig control convert copy cp cpi cpp cron
+crowbar crunch csc csh ctr cu cups-config curl cut dash date db_archive db_checkpoint db_dump
+db_load db_recover db_stat db_upgrade db_verify dbp dc dd debian-distro-info declare defaults del
+derb desk desktop-file-install df dh_make dialer diff dig dir dirs disown dispatch-conf ditto
+dkms dnf dns-sd do-release-upgrade domain drill dsa du duplicates dust dwp easy_install echo ed
+edit editor eix eject emerge enable env epal erase erb etc-update eval ex exa exec exit expand
+expect expiry explorer export extract eza factor faked-tcp false fc fg file file-roller find
+finger firewall fish fl flex flock fold fondue footprint for foremost format fortune free
 freebsd-update freebsd-version from fs_usage ft ftp fuser fw gal gawk gbp gc gcs gdr geli gem
 gencat getty gi gin gio gl glances gm gmo gnome-control-center gnome-disks gnome-screenshot
 gnome-shell gnome-system-monitor gnome-text-editor gold goto gp gps grep grog grotty groups
@@ -367,8 +367,8 @@ history host http https hydra icm id identify if ii im-config indent influx info
 install-info installer intl invoke-rc.d ip ipf irm ise issues iw jail jar java jetpack jfr jobs
 john join jot joy kd kernel-install kickstart kill kismet knife kpt ksh label lam lame last
 latency ld ldp leaks leave less let lex link links linux-boot-prober lipo llc lli ln local
-local-extract locale locate log logger login logout look lp lpc lpr ls lsb_release lsd lse lsm
-lto-dump lua luit lvm lvs lynx m4 magnify mail main man manage-bde md md5 measure medusa
+local-extract locale locate log logger login logoff logout lolcat look lp lpc lpr ls lsb_release lsd
+lse lsm lto-dump lua luit lvm lvs lynx m4 magnify mail main man manage-bde md md5 measure medusa
 memory_pressure mi mig mii-tool mmc mode more mosh most mount move mp mrt ms_print msg mtr mutt
 mv naga nal named narrator nc ndp ndr ne net nettop ni nice nikto nix nl nm nnn node notify-send
 nss-config nv ocs od oh open opt os-prober osk package-cleanup pacman pageant pager pam_tally
@@ -379,7 +379,7 @@ raw rc-service rc-status rc-update rcp rd rdr read realm reaver reboot recode re
 reflector reg rem remove-shell ren rename repair-bde replace reset responder rev rez rg ri rm
 rmt route routed rp rpm ruby run-one run-parts runas rv sal sample sandbox-exec saps sar say sbd
 sbp sc scalar scb scoop scp script seatbelt security sed select sensible-browser sensible-editor
-sensible-pager sensors seq service services set sfc sg sh shadow shar sharing shift shopt
+sensible-pager sensors seq service services set sfc sg sh shadow shar sharing shift shlock shopt
 shortcuts shred shutdown si sips size skill sl sleep sls sort source sox sp speaker-test
 speedometer spell split srm ss ssh stack stap stapler start stat streams strings strip stz su
 subscription-manager sudo sum suspend sv sw_vers swig switch_root sync system_profiler tabs tac
@@ -397,19 +397,19 @@ x-www-browser xl xm xq-python xterm xz yad yay yelp yes yum zic zip zmore
 /// Software that people name in prose, CVs and skills fields: alone only a note, but a command
 /// after `which`.
 pub(super) const BRANDS: &str = "\
-aide alacritty ansible ansible-playbook ant apache2 aws az bq brew buildah bun bundler byobu bzr
-caddy calc cargo certbot chef-client chromium chromium-browser clamscan clang clang++ cmake
+aide alacritty ansible ansible-playbook ant apache2 aspell aws az bq brew buildah bun bundler byobu
+bzr caddy calc cargo certbot chef-client chromium chromium-browser clamscan clang clang++ cmake
 composer conda consul cvs deno docker doctl dolphin dotnet dovecot emacs eog evince exim exim4
 fail2ban-client feh ffmpeg ffprobe firefox flatpak flyctl fossil g++ gcc gcloud gh ghostscript
 gimp git glab gnome-terminal go google-chrome gradle groovy gs gsutil gvim gwenview haproxy helm
-heroku hg httpd hub imagemagick inkscape irb javac jed jenkins-cli joe jshell k3s kitty konsole
-kotlin kubeadm kubectl lazygit libreoffice lighttpd luajit lynis make mamba mariadb memcached
-meson micro minicom minikube mongo mongod mongosh mplayer mpv mspaint mvn mysql nano nautilus
-netlify nginx ninja nodejs nomad notepad npm npx nuget nvim okular openvpn packer pcmanfm perl5
-pico pip pip3 pipx pnpm podman poetry postfix postgres postmaster privoxy puppet putty
-redis-server rustc rustup salt sbt scala screen sendmail snap soffice sqlite3 squid svn
+heroku hg httpd hub hunspell imagemagick inkscape irb ispell javac jed jenkins-cli joe jshell k3s
+kitty konsole kotlin kubeadm kubectl lazygit libreoffice lighttpd luajit lynis make mamba
+mariadb memcached meson micro minicom minikube mongo mongod mongosh mplayer mpv mspaint mvn mysql
+nano nautilus netlify nginx ninja nodejs nomad notepad npm npx nuget nvim okular openvpn packer
+pcmanfm perl5 pico pip pip3 pipx pnpm podman poetry postfix postgres postmaster privoxy puppet
+putty redis-server rustc rustup salt sbt scala screen sendmail snap soffice sqlite3 squid svn
 terminator terraform thunar thunderbird tig tilix tmux tor totem traefik tripwire vagrant
-valgrind vault vercel vim vlc winscp wireshark wordpad xpdf yarn zathura
+valgrind vault vercel vim vlc winscp wireshark wordpad xpdf yacc yarn zathura
 ";
 
 /// PowerShell's verbs, in lower case.
