@@ -1162,9 +1162,31 @@ fn shell_like_rest(cmd: &[u8], rest: &[u8]) -> bool {
         || tok.contains(&b'/')
         || tok.contains(&b'\\')
         || tok.contains(&b'=')
+        || file_name(tok)
         || subcommand(cmd, tok)
         || registry_hive(tok)
         || which_argument(cmd, trimmed)
+}
+
+/// `config.php`, `shop.pl|`, `notes.txt;`: a file's name with an extension (of letters, at
+/// most five), up to a separator; not `toys.` at a sentence's end nor a version (`v1.2`).
+fn file_name(tok: &[u8]) -> bool {
+    let end = tok
+        .iter()
+        .position(|c| matches!(c, b';' | b'|' | b'&' | b'<' | b'>'))
+        .unwrap_or(tok.len());
+    let name = &tok[..end];
+    let Some(dot) = name.iter().rposition(|&c| c == b'.') else {
+        return false;
+    };
+    let (base, ext) = (&name[..dot], &name[dot + 1..]);
+    !base.is_empty()
+        && base
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        && (1..=5).contains(&ext.len())
+        && ext.iter().all(u8::is_ascii_alphanumeric)
+        && ext.iter().any(u8::is_ascii_alphabetic)
 }
 
 /// `which curl`, `whereis nc`: one command name after `which`, and nothing after it.
