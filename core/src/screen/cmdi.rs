@@ -779,7 +779,7 @@ fn word_ends_at(b: &[u8], end: usize) -> bool {
 /// Whether a command name written as `written` can run: Unix names are lower case and the shell
 /// matches case, so `W`, `Sh` or `dF` in a generated password are no `w`, `sh` or `df`. Names
 /// of three letters or more may be capitalised for `cmd`, which ignores case (`DIR`, `Dir`,
-/// `WhoAmI`); of three, only as a word is (`dIr` is noise).
+/// `WhoAmI`), but not in camel case (`getText`); of three, only as a word is (`dIr` is noise).
 fn case_can_run(written: &[u8]) -> bool {
     let mut letters = written.iter().filter(|c| c.is_ascii_alphabetic());
     let Some(first) = letters.next() else {
@@ -794,7 +794,8 @@ fn case_can_run(written: &[u8]) -> bool {
         _ if !first.is_ascii_uppercase() && upper_after == 0 => true,
         1 | 2 => false,
         3 => upper_after == 0 || upper_after == 2,
-        _ => true,
+        // `getText`, `isEmpty`: an identifier in camel case, not a way of writing a command.
+        _ => first.is_ascii_uppercase(),
     }
 }
 

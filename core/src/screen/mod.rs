@@ -680,27 +680,7 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
     } else if is("application/json")
         || (ct.len() > 5 && ct.as_bytes()[ct.len() - 5..].eq_ignore_ascii_case(b"+json"))
     {
-        let mut strings = 0u32;
-        let result = json::walk(body, s.cfg.max_json_depth as usize, |key, string| {
-            strings += 1;
-            if strings > s.cfg.max_params {
-                return;
-            }
-            if string.is_key {
-                s.key(Location::Json, &string.text);
-            } else {
-                s.value(Location::Json, key, &string.text);
-            }
-        });
-        if strings > s.cfg.max_params {
-            s.limit(Limit::Params);
-        }
-        match result {
-            Ok(()) => {}
-            Err(json::JsonError::TooDeep) => s.limit(Limit::JsonDepth),
-            // Not JSON after all: screen it as text rather than not at all.
-            Err(json::JsonError::Invalid) => whole_body(s, body),
-        }
+        json_body(s, body);
     } else if ct.len() >= 10 && ct.as_bytes()[..10].eq_ignore_ascii_case(b"multipart/") {
         let full = req.header_view().get("content-type").unwrap_or(b"");
         let Some(boundary) = multipart::boundary(full) else {
@@ -718,19 +698,8 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 Some(filename) => {
                     let head = &part.body[..part.body.len().min(UPLOAD_HEAD)];
                     let fname = text_of(filename);
-                    match webshell::scan_upload_part(filename, part.content_type, head) {
-                        Some((h, webshell::UploadPart::Name)) => {
-                            s.hit(CheckName::Webshell, h, Location::Multipart, &name, &fname);
-                        }
-                        Some((mut h, webshell::UploadPart::Content)) => {
-                            // The evidence is what was found in the file, not in its name.
-                            let at = head.get(h.evidence.clone()).unwrap_or_default();
-                            let found = String::from_utf8_lossy(at);
-                            h.evidence = 0..found.len();
-                            s.hit(CheckName::Webshell, h, Location::Multipart, &name, &found);
-                        }
-                        None => {}
-                    }
+                    let found = webshell::scan_upload_part(filename, part.content_type, head);
+                    upload_hit(s, found, Location::Multipart, &name, &fname, head);
                     s.value(Location::Multipart, &name, &fname);
                 }
                 None => {
@@ -745,7 +714,96 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
         || ct.contains("xml")
     {
         whole_body(s, body);
+    } else {
+        // A type Qila does not parse (`application/octet-stream`, `application/x-foo`). Many
+        // applications read the body as JSON or as a form whatever its declared type
+        // (`json.loads(request.body)`, `parse_str(file_get_contents('php://input'))`), so
+        // declaring another type must not hide one: text shaped like JSON or like a form is
+        // read as such. Anything else is a file sent as the body (a photo, a page, a
+        // document), screened as uploads are.
+        let text = reads_as_text(body);
+        match body.iter().find(|c| !c.is_ascii_whitespace()) {
+            Some(b'{' | b'[') if text => json_body(s, body),
+            _ if text && form_shaped(body) => s.pairs(Location::Body, &text_of(body)),
+            _ => {
+                let head = &body[..body.len().min(UPLOAD_HEAD)];
+                let found = webshell::scan_upload_part(b"", Some(ct.as_bytes()), head);
+                upload_hit(s, found, Location::Body, "", "", head);
+            }
+        }
     }
+}
+
+/// Reports what the web-shell check found in an uploaded file named `fname` whose first bytes
+/// are `head`.
+fn upload_hit(
+    s: &mut Screener<'_>,
+    found: Option<(Hit, webshell::UploadPart)>,
+    place: Location,
+    name: &str,
+    fname: &str,
+    head: &[u8],
+) {
+    match found {
+        Some((h, webshell::UploadPart::Name)) => {
+            s.hit(CheckName::Webshell, h, place, name, fname);
+        }
+        Some((mut h, webshell::UploadPart::Content)) => {
+            // The evidence is what was found in the file, not in its name.
+            let at = head.get(h.evidence.clone()).unwrap_or_default();
+            let found = String::from_utf8_lossy(at);
+            h.evidence = 0..found.len();
+            s.hit(CheckName::Webshell, h, place, name, &found);
+        }
+        None => {}
+    }
+}
+
+fn json_body(s: &mut Screener<'_>, body: &[u8]) {
+    let mut strings = 0u32;
+    let result = json::walk(body, s.cfg.max_json_depth as usize, |key, string| {
+        strings += 1;
+        if strings > s.cfg.max_params {
+            return;
+        }
+        if string.is_key {
+            s.key(Location::Json, &string.text);
+        } else {
+            s.value(Location::Json, key, &string.text);
+        }
+    });
+    if strings > s.cfg.max_params {
+        s.limit(Limit::Params);
+    }
+    match result {
+        Ok(()) => {}
+        Err(json::JsonError::TooDeep) => s.limit(Limit::JsonDepth),
+        // Not JSON after all: screen it as text rather than not at all.
+        Err(json::JsonError::Invalid) => whole_body(s, body),
+    }
+}
+
+/// Whether `body` opens like `name=value`: a parameter name of URL-safe bytes, then `=`.
+fn form_shaped(body: &[u8]) -> bool {
+    let name = body
+        .iter()
+        .take(256)
+        .take_while(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'[' | b']' | b'%')
+        })
+        .count();
+    name > 0 && body.get(name) == Some(&b'=')
+}
+
+/// Whether the first kilobyte of `body` is UTF-8 text without NUL bytes (a sequence cut at the
+/// kilobyte's end still counts).
+fn reads_as_text(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(1024)];
+    !head.contains(&0)
+        && match std::str::from_utf8(head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        }
 }
 
 /// How many bytes of an uploaded file are screened.
