@@ -64,6 +64,23 @@ proptest! {
     }
 
     #[test]
+    fn json_in_utf16_or_utf32_reads_back(text in "\\PC{0,24}", which in 0usize..4) {
+        let units: Vec<u8> = match which {
+            0 => [&[0xfe, 0xff][..], &text.encode_utf16().flat_map(u16::to_be_bytes).collect::<Vec<_>>()].concat(),
+            1 => [&[0xff, 0xfe][..], &text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<_>>()].concat(),
+            2 => [&[0, 0, 0xfe, 0xff][..], &text.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect::<Vec<_>>()].concat(),
+            _ => [&[0xff, 0xfe, 0, 0][..], &text.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect::<Vec<_>>()].concat(),
+        };
+        let utf8 = qila::screen::json::as_utf8(&units);
+        prop_assert_eq!(utf8.as_ref(), text.as_bytes());
+    }
+
+    #[test]
+    fn json_as_utf8_is_total(body in bytes()) {
+        let _ = qila::screen::json::as_utf8(&body);
+    }
+
+    #[test]
     fn json_walk_sees_every_string(values in prop::collection::vec("[^\"\\\\]{0,8}", 0..8)) {
         let doc = serde_json::to_string(&serde_json::json!({ "list": values })).unwrap();
         let mut seen = Vec::new();
@@ -80,7 +97,7 @@ proptest! {
     fn evaluate_never_panics_and_fails_closed(
         method in prop::sample::select(vec!["GET", "POST", "PUT", "get", "PROPFIND", "G T", ""]),
         target in tricky_text(),
-        ct in prop::sample::select(vec!["application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=b", "multipart/form-data", "application/graphql", "text/plain", "", "application/\u{fc}\u{fc}+json", "\u{fffd}\u{fffd}"]),
+        ct in prop::sample::select(vec!["application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=b", "multipart/form-data", "application/graphql", "text/plain", "", "application/\u{fc}\u{fc}+json", "\u{fffd}\u{fffd}", "application/octet-stream", "image/png"]),
         body in tricky_text(),
         xff in tricky_text(),
     ) {

@@ -21,6 +21,42 @@ pub struct JsonString<'a> {
     pub is_key: bool,
 }
 
+/// The document as UTF-8. JSON in UTF-16 or UTF-32, which Python's `json.loads` and Node's
+/// body parsers accept, is transcoded: the encoding is told by a byte-order mark, or else by
+/// where the NUL bytes of the first character fall (RFC 4627, section 3), as those readers tell
+/// it. A UTF-8 byte-order mark is dropped. Anything else is returned as it is.
+pub fn as_utf8(body: &[u8]) -> Cow<'_, [u8]> {
+    let (width, big, bom) = match body {
+        [0xef, 0xbb, 0xbf, rest @ ..] => return Cow::Borrowed(rest),
+        [0xff, 0xfe, 0, 0, ..] => (4, false, 4),
+        [0, 0, 0xfe, 0xff, ..] => (4, true, 4),
+        [0xff, 0xfe, ..] => (2, false, 2),
+        [0xfe, 0xff, ..] => (2, true, 2),
+        [0, 0, _, _, ..] => (4, true, 0),
+        [0, _, ..] => (2, true, 0),
+        [_, 0, 0, 0, ..] => (4, false, 0),
+        [_, 0, ..] => (2, false, 0),
+        _ => return Cow::Borrowed(body),
+    };
+    let units = body[bom..].chunks_exact(width).map(|u| match (width, big) {
+        (2, true) => u32::from(u16::from_be_bytes([u[0], u[1]])),
+        (2, false) => u32::from(u16::from_le_bytes([u[0], u[1]])),
+        (_, true) => u32::from_be_bytes([u[0], u[1], u[2], u[3]]),
+        (_, false) => u32::from_le_bytes([u[0], u[1], u[2], u[3]]),
+    });
+    let text: String = if width == 2 {
+        // Every unit came from a `u16`.
+        char::decode_utf16(units.map(|u| u as u16))
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    } else {
+        units
+            .map(|u| char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    Cow::Owned(text.into_bytes())
+}
+
 /// Calls `f(key_of_value, string)` for every string of `body`, where `key_of_value` is the
 /// nearest enclosing object key (for a key itself, the key's own text). Stops at the first
 /// error, after reporting the strings before it.
@@ -192,6 +228,43 @@ mod tests {
             v.push((k.to_owned(), s.text.into_owned(), s.is_key))
         })?;
         Ok(v)
+    }
+
+    #[test]
+    fn utf16_and_utf32_documents_are_read_as_utf8() {
+        let doc = "{\"q\": \"x' union select \u{1F600} \u{0627}\"}";
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        let be16: Vec<u8> = doc.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le16: Vec<u8> = doc.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be32: Vec<u8> = doc
+            .chars()
+            .flat_map(|c| u32::from(c).to_be_bytes())
+            .collect();
+        let le32: Vec<u8> = doc
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        for (bom, body) in [
+            (&[0xfe, 0xff][..], &be16),
+            (&[0xff, 0xfe][..], &le16),
+            (&[0, 0, 0xfe, 0xff][..], &be32),
+            (&[0xff, 0xfe, 0, 0][..], &le32),
+        ] {
+            forms.push(body.clone());
+            forms.push([bom, body].concat());
+        }
+        forms.push([&[0xef, 0xbb, 0xbf][..], doc.as_bytes()].concat());
+        for body in &forms {
+            assert_eq!(as_utf8(body).as_ref(), doc.as_bytes(), "{body:02x?}");
+        }
+        // UTF-8 without a mark, and bytes that are no JSON, are left alone.
+        assert!(matches!(as_utf8(doc.as_bytes()), Cow::Borrowed(_)));
+        assert!(matches!(as_utf8(b"\x89PNG\r\n"), Cow::Borrowed(_)));
+        // A lone surrogate becomes a replacement character, not an error.
+        assert_eq!(
+            as_utf8(&[b'"', 0, 0x00, 0xd8, b'"', 0]).as_ref(),
+            "\"\u{FFFD}\"".as_bytes()
+        );
     }
 
     #[test]

@@ -680,7 +680,7 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
     } else if is("application/json")
         || (ct.len() > 5 && ct.as_bytes()[ct.len() - 5..].eq_ignore_ascii_case(b"+json"))
     {
-        json_body(s, body);
+        json_body(s, &json::as_utf8(body));
     } else if ct.len() >= 10 && ct.as_bytes()[..10].eq_ignore_ascii_case(b"multipart/") {
         let full = req.header_view().get("content-type").unwrap_or(b"");
         let Some(boundary) = multipart::boundary(full) else {
@@ -721,9 +721,10 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
         // declaring another type must not hide one: text shaped like JSON or like a form is
         // read as such. Anything else is a file sent as the body (a photo, a page, a
         // document), screened as uploads are.
-        let text = reads_as_text(body);
-        match body.iter().find(|c| !c.is_ascii_whitespace()) {
-            Some(b'{' | b'[') if text => json_body(s, body),
+        let utf8 = json::as_utf8(body);
+        let text = reads_as_text(&utf8);
+        match utf8.iter().find(|c| !c.is_ascii_whitespace()) {
+            Some(b'{' | b'[') if text => json_body(s, &utf8),
             _ if text && form_shaped(body) => s.pairs(Location::Body, &text_of(body)),
             _ => {
                 let head = &body[..body.len().min(UPLOAD_HEAD)];
