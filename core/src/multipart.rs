@@ -1,6 +1,8 @@
 //! A borrowing reader for `multipart/form-data` bodies (RFC 7578): part names, file names and
 //! contents as slices of the body, nothing copied.
 
+use std::borrow::Cow;
+
 /// One part of a multipart body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Part<'a> {
@@ -12,13 +14,82 @@ pub struct Part<'a> {
     pub content_type: Option<&'a [u8]>,
     /// The part's content.
     pub body: &'a [u8],
+    /// The whole `Content-Disposition` value, with any folded continuation lines.
+    pub disposition: Option<&'a [u8]>,
 }
 
-impl Part<'_> {
+impl<'a> Part<'a> {
     /// Whether the part is a file upload (it has a `filename` parameter).
     pub fn is_file(&self) -> bool {
         self.filename.is_some()
     }
+
+    /// Every file name the part gives, as the readers of different servers take it: each
+    /// `filename` parameter (PHP keeps the last one, most readers the first), each `filename*`
+    /// (RFC 2231: `UTF-8''shell%2Ephp`, which Python's readers prefer) percent-decoded, and the
+    /// pieces `filename*0`, `filename*1`... joined. Empty for a part without a file name.
+    pub fn file_names(&self) -> Vec<Cow<'a, [u8]>> {
+        let Some(disposition) = self.disposition else {
+            return Vec::new();
+        };
+        let mut names = Vec::new();
+        let mut pieces: Vec<(u32, Cow<'a, [u8]>)> = Vec::new();
+        for (param, value) in params(disposition) {
+            let Some(rest) = strip_prefix_ci(param, b"filename") else {
+                continue;
+            };
+            match rest {
+                b"" => names.push(Cow::Borrowed(value)),
+                b"*" => names.push(extended_value(value, true)),
+                [b'*', more @ ..] if pieces.len() < 64 => {
+                    // `filename*0`, `filename*1*`: a piece, percent-encoded when marked `*`.
+                    let digits = more.iter().take_while(|c| c.is_ascii_digit()).count();
+                    let encoded = &more[digits..] == b"*";
+                    if digits == 0 || digits > 4 || !(encoded || digits == more.len()) {
+                        continue;
+                    }
+                    let n = more[..digits]
+                        .iter()
+                        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+                    let piece = if encoded {
+                        extended_value(value, n == 0)
+                    } else {
+                        Cow::Borrowed(value)
+                    };
+                    pieces.push((n, piece));
+                }
+                _ => {}
+            }
+        }
+        if !pieces.is_empty() {
+            pieces.sort_by_key(|(n, _)| *n);
+            names.push(Cow::Owned(
+                pieces
+                    .into_iter()
+                    .flat_map(|(_, p)| p.into_owned())
+                    .collect(),
+            ));
+        }
+        names
+    }
+}
+
+/// An RFC 2231 value: `charset'language'text` (the prefix only on a whole value or a first
+/// piece), percent-decoded.
+fn extended_value(value: &[u8], with_charset: bool) -> Cow<'_, [u8]> {
+    let mut text = value;
+    if with_charset {
+        let mut quotes = memchr::memchr_iter(b'\'', value);
+        if let (Some(_), Some(second)) = (quotes.next(), quotes.next()) {
+            text = &value[second + 1..];
+        }
+    }
+    crate::decode::percent_decode(text, false)
+}
+
+fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &s[prefix.len()..])
 }
 
 /// Why a multipart body could not be read.
@@ -157,20 +228,47 @@ impl<'a> Iterator for Parts<'a> {
             filename: None,
             content_type: None,
             body: &[],
+            disposition: None,
         };
-        for line in b[start..header_end].split(|&c| c == b'\n') {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let Some(colon) = memchr::memchr(b':', line) else {
-                continue;
+        // The range of the `Content-Disposition` value, grown by folded lines (a line that
+        // starts with a space or a tab continues the header before it, as PHP reads it).
+        let mut disposition: Option<(usize, usize)> = None;
+        let mut continues_disposition = false;
+        let mut at = start;
+        while at < header_end {
+            let eol = memchr::memchr(b'\n', &b[at..header_end]).map_or(header_end, |i| at + i);
+            let line_end = if eol > at && b[eol - 1] == b'\r' {
+                eol - 1
+            } else {
+                eol
             };
-            let (hname, value) = (trim(&line[..colon]), trim(&line[colon + 1..]));
-            if hname.eq_ignore_ascii_case(b"content-disposition") {
-                part.name = disposition_param(value, b"name");
-                part.filename = disposition_param(value, b"filename")
-                    .or_else(|| disposition_param(value, b"filename*"));
-            } else if hname.eq_ignore_ascii_case(b"content-type") {
-                part.content_type = Some(value);
+            let line = &b[at..line_end];
+            if matches!(line.first(), Some(b' ' | b'\t')) {
+                if let (true, Some((from, _))) = (continues_disposition, disposition) {
+                    disposition = Some((from, line_end));
+                }
+            } else if let Some(colon) = memchr::memchr(b':', line) {
+                let hname = trim(&line[..colon]);
+                continues_disposition = hname.eq_ignore_ascii_case(b"content-disposition");
+                if continues_disposition {
+                    disposition = Some((at + colon + 1, line_end));
+                } else if hname.eq_ignore_ascii_case(b"content-type") {
+                    part.content_type = Some(trim(&line[colon + 1..]));
+                }
+            } else {
+                continues_disposition = false;
             }
+            at = eol + 1;
+        }
+        if let Some((from, to)) = disposition {
+            let value = b[from..to].trim_ascii();
+            part.disposition = Some(value);
+            part.name = disposition_param(value, b"name");
+            // Any `filename` parameter makes the part a file: `filename*`, `filename*0`.
+            part.filename = disposition_param(value, b"filename").or_else(|| {
+                params(value)
+                    .find_map(|(p, v)| strip_prefix_ci(p, b"filename").is_some().then_some(v))
+            });
         }
         let end = match self.find_delim(body_start) {
             Some(next) => {
@@ -190,37 +288,43 @@ impl<'a> Iterator for Parts<'a> {
     }
 }
 
-/// The value of `param` in a `Content-Disposition` value (`form-data; name="a"; filename="b"`).
+/// The value of `param` in a `Content-Disposition` value (`form-data; name="a"; filename="b"`):
+/// the first one.
 fn disposition_param<'a>(value: &'a [u8], param: &[u8]) -> Option<&'a [u8]> {
+    params(value).find_map(|(p, v)| p.eq_ignore_ascii_case(param).then_some(v))
+}
+
+/// The `name=value` parameters of a header value, split on `;` outside quotes; a value's
+/// quotes are taken off (a backslash inside them is kept).
+fn params(value: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut i = 0;
-    // Split on `;` outside quotes.
-    let mut in_quotes = false;
-    let mut seg_start = 0;
-    while i <= value.len() {
-        let at_end = i == value.len();
-        let c = if at_end { b';' } else { value[i] };
-        if c == b'"' && !at_end {
-            in_quotes = !in_quotes;
-        } else if c == b'\\' && in_quotes {
-            i += 1;
-        } else if c == b';' && !in_quotes {
-            let seg = trim(&value[seg_start..i.min(value.len())]);
-            if let Some(eq) = memchr::memchr(b'=', seg) {
-                if trim(&seg[..eq]).eq_ignore_ascii_case(param) {
-                    let v = trim(&seg[eq + 1..]);
-                    let v = if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' {
-                        &v[1..v.len() - 1]
-                    } else {
-                        v
-                    };
-                    return Some(v);
+    std::iter::from_fn(move || {
+        while i < value.len() {
+            let seg_start = i;
+            let mut in_quotes = false;
+            while i < value.len() {
+                match value[i] {
+                    b'"' => in_quotes = !in_quotes,
+                    b'\\' if in_quotes => i += 1,
+                    b';' if !in_quotes => break,
+                    _ => {}
                 }
+                i += 1;
             }
-            seg_start = i + 1;
+            let seg = value[seg_start..i.min(value.len())].trim_ascii();
+            i += 1;
+            if let Some(eq) = memchr::memchr(b'=', seg) {
+                let v = seg[eq + 1..].trim_ascii();
+                let v = if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' {
+                    &v[1..v.len() - 1]
+                } else {
+                    v
+                };
+                return Some((seg[..eq].trim_ascii(), v));
+            }
         }
-        i += 1;
-    }
-    None
+        None
+    })
 }
 
 #[cfg(test)]
@@ -271,5 +375,55 @@ mod tests {
         let v: Vec<_> = parts(body, b"B").collect();
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].unwrap().body, b"ab--Bcd");
+    }
+
+    fn names_of(disposition: &str) -> Vec<String> {
+        let body = format!("--B\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n--B--");
+        let part = parts(body.as_bytes(), b"B").next().unwrap().unwrap();
+        assert!(part.is_file(), "{disposition}");
+        part.file_names()
+            .iter()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_reading_of_a_file_name() {
+        assert_eq!(
+            names_of(r#"form-data; name="f"; filename="a.jpg""#),
+            ["a.jpg"]
+        );
+        // PHP keeps the last `filename`, most readers the first.
+        assert_eq!(
+            names_of(r#"form-data; name="f"; filename="a.jpg"; filename="b.php""#),
+            ["a.jpg", "b.php"]
+        );
+        // RFC 2231, which Python's readers prefer to `filename`.
+        assert_eq!(
+            names_of(r#"form-data; name="f"; filename="a.jpg"; filename*=UTF-8''b%2Ephp"#),
+            ["a.jpg", "b.php"]
+        );
+        assert_eq!(
+            names_of("form-data; filename*=UTF-8'ur'%D8%AA.png"),
+            ["\u{62a}.png"]
+        );
+        // Pieces, in their numbers' order, percent-decoded where marked.
+        assert_eq!(
+            names_of(r#"form-data; filename*1*=%2Ephp; filename*0*=UTF-8''she; filename*2="""#),
+            ["she.php"]
+        );
+        assert_eq!(
+            names_of(r#"form-data; filename*0="she"; filename*1="ll.php""#),
+            ["shell.php"]
+        );
+        // A header folded over two lines is one header.
+        assert_eq!(
+            names_of("form-data; name=\"f\";\r\n filename=\"c.php\""),
+            ["c.php"]
+        );
+        assert_eq!(
+            names_of("form-data;\r\n\tname=\"f\";\r\n\tfilename=\"d.php\""),
+            ["d.php"]
+        );
     }
 }

@@ -698,8 +698,26 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 Some(filename) => {
                     let head = &part.body[..part.body.len().min(UPLOAD_HEAD)];
                     let fname = text_of(filename);
-                    let found = webshell::scan_upload_part(filename, part.content_type, head);
-                    upload_hit(s, found, Location::Multipart, &name, &fname, head);
+                    let mut found = webshell::scan_upload_part(filename, part.content_type, head);
+                    // The name as other servers read it: a later `filename` (PHP), `filename*`
+                    // (Python), the pieces of `filename*0`, `filename*1`...
+                    let mut other = None;
+                    for alt in part.file_names() {
+                        if alt.as_ref() == filename {
+                            continue;
+                        }
+                        let alt = text_of(&alt).into_owned();
+                        if found.is_none() {
+                            found = webshell::scan_file_name(alt.as_bytes())
+                                .map(|h| (h, webshell::UploadPart::Name));
+                            if found.is_some() {
+                                other = Some(alt.clone());
+                            }
+                        }
+                        s.value(Location::Multipart, &name, &alt);
+                    }
+                    let shown = other.as_deref().unwrap_or(&fname);
+                    upload_hit(s, found, Location::Multipart, &name, shown, head);
                     s.value(Location::Multipart, &name, &fname);
                 }
                 None => {

@@ -123,6 +123,11 @@ pub fn scan_upload_part(
     scan_content(head).map(|h| (h, UploadPart::Content))
 }
 
+/// The file name alone: a name that runs as code or reconfigures the server.
+pub fn scan_file_name(filename: &[u8]) -> Option<Hit> {
+    scan_name(filename)
+}
+
 /// The file name alone.
 fn scan_name(filename: &[u8]) -> Option<Hit> {
     if filename.is_empty() {
