@@ -29,13 +29,24 @@ impl<'a> Part<'a> {
     /// (RFC 2231: `UTF-8''shell%2Ephp`, which Python's readers prefer) percent-decoded, and the
     /// pieces `filename*0`, `filename*1`... joined. Empty for a part without a file name.
     pub fn file_names(&self) -> Vec<Cow<'a, [u8]>> {
+        self.readings(b"filename")
+    }
+
+    /// Every field name the part gives, read as [`Part::file_names`] reads file names: a field
+    /// named twice (`name="content"; name="title"`) is both.
+    pub fn names(&self) -> Vec<Cow<'a, [u8]>> {
+        self.readings(b"name")
+    }
+
+    /// The distinct values of `wanted`, `wanted*` and the pieces `wanted*0`, `wanted*1`...
+    fn readings(&self, wanted: &[u8]) -> Vec<Cow<'a, [u8]>> {
         let Some(disposition) = self.disposition else {
             return Vec::new();
         };
-        let mut names = Vec::new();
+        let mut names: Vec<Cow<'a, [u8]>> = Vec::new();
         let mut pieces: Vec<(u32, Cow<'a, [u8]>)> = Vec::new();
         for (param, value) in params(disposition) {
-            let Some(rest) = strip_prefix_ci(param, b"filename") else {
+            let Some(rest) = strip_prefix_ci(param, wanted) else {
                 continue;
             };
             match rest {
@@ -69,6 +80,14 @@ impl<'a> Part<'a> {
                     .flat_map(|(_, p)| p.into_owned())
                     .collect(),
             ));
+        }
+        let mut at = 0;
+        while at < names.len() {
+            if names[..at].contains(&names[at]) {
+                names.remove(at);
+            } else {
+                at += 1;
+            }
         }
         names
     }
@@ -425,5 +444,10 @@ mod tests {
             names_of("form-data;\r\n\tname=\"f\";\r\n\tfilename=\"d.php\""),
             ["d.php"]
         );
+        // Field names are read the same way; a name given twice counts once.
+        let body = "--B\r\nContent-Disposition: form-data; name=\"a\"; name*=UTF-8''b; name=\"a\"\r\n\r\nx\r\n--B--";
+        let part = parts(body.as_bytes(), b"B").next().unwrap().unwrap();
+        assert_eq!(part.name, Some(&b"a"[..]));
+        assert_eq!(part.names(), [&b"a"[..], b"b"]);
     }
 }

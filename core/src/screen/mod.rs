@@ -694,6 +694,21 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 break;
             }
             let name = text_of(part.name.unwrap_or(b""));
+            // A field named twice (`name="content"; name="title"`) is screened under each
+            // name: servers keep different ones, and exclusions and password fields go by name.
+            let given = part
+                .disposition
+                .map_or(0, |d| memchr::memchr_iter(b'=', d).count());
+            let more: Vec<String> = if given > 1 + usize::from(part.is_file()) {
+                part.names()
+                    .iter()
+                    .map(|n| text_of(n).into_owned())
+                    .filter(|n| *n != name)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let names = || std::iter::once(name.as_ref()).chain(more.iter().map(String::as_str));
             match part.filename {
                 Some(filename) => {
                     let head = &part.body[..part.body.len().min(UPLOAD_HEAD)];
@@ -702,6 +717,7 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                     // The name as other servers read it: a later `filename` (PHP), `filename*`
                     // (Python), the pieces of `filename*0`, `filename*1`...
                     let mut other = None;
+                    let mut alts = Vec::new();
                     for alt in part.file_names() {
                         if alt.as_ref() == filename {
                             continue;
@@ -714,15 +730,22 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                                 other = Some(alt.clone());
                             }
                         }
-                        s.value(Location::Multipart, &name, &alt);
+                        alts.push(alt);
                     }
                     let shown = other.as_deref().unwrap_or(&fname);
-                    upload_hit(s, found, Location::Multipart, &name, shown, head);
-                    s.value(Location::Multipart, &name, &fname);
+                    for field in names() {
+                        upload_hit(s, found.clone(), Location::Multipart, field, shown, head);
+                        s.value(Location::Multipart, field, &fname);
+                        for alt in &alts {
+                            s.value(Location::Multipart, field, alt);
+                        }
+                    }
                 }
                 None => {
                     let value = text_of(part.body);
-                    s.value(Location::Multipart, &name, &value);
+                    for field in names() {
+                        s.value(Location::Multipart, field, &value);
+                    }
                 }
             }
         }
