@@ -97,6 +97,7 @@
 
 pub mod classify;
 pub mod client_ip;
+pub mod coding;
 pub mod decode;
 mod error;
 mod evaluate;

@@ -144,6 +144,9 @@ pub enum Limit {
     Params,
     /// `max_json_depth`.
     JsonDepth,
+    /// A body in a `Content-Encoding` that cannot be undone: one other than `gzip` and
+    /// `deflate` (`br`, `zstd`), or data that does not decode.
+    BodyEncoding,
 }
 
 impl Limit {
@@ -153,6 +156,7 @@ impl Limit {
             Limit::BodyBytes => "max-body-bytes",
             Limit::Params => "max-params",
             Limit::JsonDepth => "max-json-depth",
+            Limit::BodyEncoding => "body-encoding",
         }
     }
 }
@@ -671,6 +675,24 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
     }
     if body.is_empty() {
         return;
+    }
+    // A compressed body is screened as the application's body parser will read it.
+    let inflated;
+    if let Some(codings) = req.header_view().get("content-encoding") {
+        match crate::coding::decode(codings, body, s.cfg.max_body_bytes as usize) {
+            Ok(None) => {}
+            Ok(Some(decoded)) => {
+                inflated = decoded;
+                if inflated.truncated {
+                    s.limit(Limit::BodyBytes);
+                    if s.cfg.on_limit == OnLimit::Block {
+                        return;
+                    }
+                }
+                body = &inflated.bytes;
+            }
+            Err(_) => return s.limit(Limit::BodyEncoding),
+        }
     }
     let ct = req.content_type().unwrap_or("");
     let is = |t: &str| ct.eq_ignore_ascii_case(t);
