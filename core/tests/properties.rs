@@ -76,6 +76,23 @@ proptest! {
     }
 
     #[test]
+    fn content_codings_are_total_and_bounded(body in bytes(), limit in 0usize..4096) {
+        for coding in [&b"gzip"[..], b"deflate", b"deflate, gzip"] {
+            if let Ok(Some(d)) = qila::coding::decode(coding, &body, limit) {
+                prop_assert!(d.bytes.len() <= limit);
+            }
+        }
+    }
+
+    #[test]
+    fn deflated_bodies_read_back(data in bytes(), level in 0u8..10, limit in 0usize..600) {
+        let zlib = miniz_oxide::deflate::compress_to_vec_zlib(&data, level);
+        let d = qila::coding::decode(b"deflate", &zlib, limit).unwrap().unwrap();
+        prop_assert_eq!(&d.bytes[..], &data[..data.len().min(limit)]);
+        prop_assert_eq!(d.truncated, data.len() > limit);
+    }
+
+    #[test]
     fn json_as_utf8_is_total(body in bytes()) {
         let _ = qila::screen::json::as_utf8(&body);
     }

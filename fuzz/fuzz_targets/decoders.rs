@@ -1,4 +1,5 @@
-//! Percent-decoding and path normalisation: total, and normalisation is idempotent.
+//! Percent-decoding, path normalisation and content codings: total, normalisation is
+//! idempotent, and no coding inflates past its limit.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,4 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let again = qila::path::normalize(once.as_str());
     assert_eq!(once.as_str(), again.as_str());
     let _ = qila::decode::form_pairs(&text).count();
+    for coding in [&b"gzip"[..], b"deflate"] {
+        if let Ok(Some(d)) = qila::coding::decode(coding, data, 4096) {
+            assert!(d.bytes.len() <= 4096);
+        }
+    }
 });
