@@ -1215,10 +1215,39 @@ fn interpreter(name: &[u8]) -> bool {
     INTERPRETERS.iter().any(|i| i.as_bytes() == name)
 }
 
+/// The shell's arithmetic expansion at `at`: `$((` then numbers, variables and operators, then
+/// `))` (`$((92+49))`, which scanners send to see the sum come back). Bounded to 64 bytes.
+fn arithmetic(b: &[u8], at: usize) -> Option<Hit> {
+    let body = &b[at + 3..b.len().min(at + 3 + 64)];
+    let close = memchr::memmem::find(body, b"))")?;
+    let expr = &body[..close];
+    let allowed = |c: &u8| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'_' | b'$' | b' ' | b'+' | b'-' | b'*' | b'/' | b'%' | b'(' | b')'
+            )
+            || matches!(
+                c,
+                b'<' | b'>' | b'=' | b'!' | b'&' | b'|' | b'^' | b'~' | b'?' | b':'
+            )
+    };
+    let operator = expr.iter().any(|c| b"+-*/%<>=&|^".contains(c));
+    (expr.iter().any(u8::is_ascii_digit) && operator && expr.iter().all(allowed)).then_some(Hit {
+        level: 1,
+        rule: "arithmetic-expansion",
+        evidence: at..at + 3 + close + 2,
+    })
+}
+
 /// A command at a separator: `;id`, `| cat /etc/passwd`, `$(whoami)`, `` `uname -a` ``.
 fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
     let b = value.as_bytes();
     let sep = b[at];
+    let substitution = sep == b'`' || (sep == b'$' && sep_len == 2);
+    if sep == b'$' && sep_len == 2 && b.get(at + 2) == Some(&b'(') {
+        return arithmetic(b, at);
+    }
     let mut i = at + sep_len;
     // Spaces, `+` (a form-encoded space the caller left), `(`, `{` and quotes may precede it.
     // At most a few: `{` is a separator too, and each must cost a bounded amount of work.
@@ -1262,12 +1291,14 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
         {
             Kind::Distinct
         }
+        // In a substitution even an ordinary word runs (`$(make)`, `` `history` ``); not a
+        // word of one or two letters, which random symbols hold by chance (`` `bc` ``).
+        Kind::Word | Kind::Brand if substitution && name.len() >= 3 => Kind::Word,
         Kind::Word | Kind::Brand => return None,
         k => k,
     };
     let distinct = kind.distinct();
     let evidence = at..end;
-    let substitution = sep == b'`' || (sep == b'$' && sep_len == 2);
     if sep == b'{' {
         // Brace expansion: `{cat,/etc/passwd}`.
         return (rest.first() == Some(&b',')).then_some(Hit {
@@ -1283,8 +1314,9 @@ fn after_separator(value: &str, at: usize, sep_len: usize) -> Option<Hit> {
             memchr::memchr(b')', rest).is_some()
         };
         if distinct || closes {
-            // Markdown spells code the same way: `type` in a sentence is not a command.
-            let prose = words_around(b, at, end) >= 3;
+            // Markdown spells code the same way: `type` in a sentence is not a command, nor
+            // is an ordinary word (`date`) with any word beside it.
+            let prose = words_around(b, at, end) >= if kind == Kind::Word { 1 } else { 3 };
             return Some(Hit {
                 level: match kind {
                     _ if !prose || distinct => 1,

@@ -33,6 +33,7 @@ mod fold;
 pub mod json;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod xml;
 
 use std::borrow::Cow;
 
@@ -771,11 +772,9 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 }
             }
         }
-    } else if is("application/graphql")
-        || ct.starts_with("text/")
-        || ct.is_empty()
-        || ct.contains("xml")
-    {
+    } else if ct.contains("xml") {
+        xml_body(s, body);
+    } else if is("application/graphql") || ct.starts_with("text/") || ct.is_empty() {
         whole_body(s, body);
     } else {
         // A type Qila does not parse (`application/octet-stream`, `application/x-foo`). Many
@@ -795,6 +794,26 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 upload_hit(s, found, Location::Body, "", "", head);
             }
         }
+    }
+}
+
+/// An XML body (SOAP, XML-RPC) is screened as its parser hands it over: each run of text
+/// under its element's name and each attribute value under the attribute's, references undone
+/// (`1&#x27; or 1=1` is `1' or 1=1` to the application); the document type declaration as one
+/// value. Unless that finds something, the document is then screened whole as text, as other
+/// text bodies are, for what only its markup shows (a `<script>` element of an SVG image).
+fn xml_body(s: &mut Screener<'_>, body: &[u8]) {
+    let mut values: Vec<(&[u8], Cow<'_, str>)> = Vec::new();
+    xml::walk(body, |_, name, text| values.push((name, text)));
+    let before = s.out.findings.len();
+    for (name, text) in values {
+        if !s.count() {
+            break;
+        }
+        s.value(Location::Body, &text_of(name), &text);
+    }
+    if s.out.findings.len() == before {
+        whole_body(s, body);
     }
 }
 

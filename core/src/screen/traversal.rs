@@ -1031,11 +1031,12 @@ fn remote_include(name: &str, value: &str) -> Option<Hit> {
     let rest = &v[scheme_len..];
     let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
     let path = &rest[..path_end];
-    let script = [
-        ".txt", ".php", ".inc", ".phtml", ".sh", ".pl", ".jpg", ".gif", ".png",
-    ]
-    .iter()
-    .any(|e| ends_with_ignore_case(path, e));
+    // Image names are left out: an editor's JSON names its pictures by `src`
+    // (`{"type": "image", "attrs": {"src": "https://.../photo.jpg"}}`); a shell dressed as a
+    // picture still counts with the `?` that cuts off a suffix, or on a bare IP address.
+    let script = [".txt", ".php", ".inc", ".phtml", ".sh", ".pl"]
+        .iter()
+        .any(|e| ends_with_ignore_case(path, e));
     let trailing = v.ends_with('?') || v.ends_with("%00") || v.ends_with('\0');
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let ip_host = host
