@@ -772,9 +772,16 @@ fn body_values(s: &mut Screener<'_>, req: &Request<'_>, body: &[u8]) {
                 }
             }
         }
-    } else if ct.contains("xml") {
+    } else if ct
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"xml"))
+    {
         xml_body(s, body);
-    } else if is("application/graphql") || ct.starts_with("text/") || ct.is_empty() {
+    } else if is("application/graphql")
+        || ct.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("text/"))
+        || ct.is_empty()
+    {
         whole_body(s, body);
     } else {
         // A type Qila does not parse (`application/octet-stream`, `application/x-foo`). Many
