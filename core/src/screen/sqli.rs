@@ -1495,6 +1495,9 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
                 Some(K::Stmt | K::Exec | K::Waitfor | K::Set) => {
                     stmt_shape(&r[p + 1..], &cut[p + 1..], start, b)
                 }
+                Some(K::Kw | K::Func(_)) if is_word_of(b, r.get(p + 1).copied(), b"if") => {
+                    conditional(&r[p + 2..]).and_then(|k| hit(1, "stacked-query", ev(p + 2 + k)))
+                }
                 None => hit(3, "stacked-query", ev(p)),
                 _ => None,
             }
@@ -1676,6 +1679,16 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
             r.len() == 1 && start < first.s || cut.first().copied().unwrap_or(false)
         }
         K::Stmt if is(b"while") => matches!(at(1), Some(K::Num | K::LPar)),
+        // An Oracle block around a call: `BEGIN user_lock.sleep(5); END`.
+        K::Stmt if is(b"begin") => {
+            r.get(1).is_some_and(|t| match t.k {
+                K::Func(Func::Other) => b[t.s..t.e].contains(&b'.'),
+                K::Func(_) => true,
+                _ => false,
+            }) && r.iter().take(16).zip(r.iter().skip(1)).any(|(t, u)| {
+                t.k == K::Semi && u.k == K::Case && b[u.s..u.e].eq_ignore_ascii_case(b"end")
+            })
+        }
         _ => false,
     };
     if ok {
@@ -1683,6 +1696,39 @@ fn stmt_shape(r: &[Tok], cut: &[bool], start: usize, b: &[u8]) -> Option<Hit> {
     } else {
         None
     }
+}
+
+/// After a stacked `IF`: a condition of SQL's own (a comparison of values, in parentheses or
+/// not) and then a statement, `(1=1) SELECT 1 ELSE DROP FUNCTION x`, `1=1 WAITFOR DELAY ...`;
+/// returns where the statement is. Prose after `; if` (`; if you select one`) has words there.
+fn conditional(r: &[Tok]) -> Option<usize> {
+    let stmt = r
+        .iter()
+        .take(12)
+        .position(|t| matches!(t.k, K::Select | K::Stmt | K::Exec | K::Waitfor | K::Set))?;
+    let cond = &r[..stmt];
+    let words = cond.iter().filter(|t| t.k == K::Word).count();
+    let compares = cond.iter().any(|t| t.k == K::Cmp);
+    let sql = cond.iter().all(|t| {
+        matches!(
+            t.k,
+            K::LPar
+                | K::RPar
+                | K::Num
+                | K::Str
+                | K::Cmp
+                | K::Op
+                | K::Logic
+                | K::Not
+                | K::Var
+                | K::SysVar
+                | K::Value
+                | K::Func(_)
+                | K::Word
+                | K::Exists
+        )
+    });
+    (compares && sql && words <= 1).then_some(stmt)
 }
 
 fn bare_rules(h: &[Tok], cut: &[bool], b: &[u8]) -> Option<Hit> {
