@@ -327,7 +327,7 @@ fn run_checks(name: &str, value: &str) -> [Option<(CheckName, Hit)>; 7] {
         if wakes(C_TRAVERSAL) {
             check_traversal(name, value)
         } else {
-            None
+            traversal::base64_path(value).map(|h| (CheckName::Traversal, h))
         },
     ]
 }

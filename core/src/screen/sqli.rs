@@ -1388,7 +1388,9 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
                 && start < r[0].s
                 && !r[0].gap
                 && b[r[0].s].is_ascii_alphabetic()
-                && r.len() > 1 =>
+                && r.len() > 1
+                // `6Or/Vq4` in a base64 token: a binary operator with nothing on its left.
+                && !(r[1].k == K::Op && !matches!(b[r[1].s], b'-' | b'+' | b'~' | b'!')) =>
         {
             hit(1, "number-keyword", ev(1))
         }

@@ -41,7 +41,7 @@ const PREFIX_DEPTH: usize = 8;
 pub fn scan(value: &str) -> Option<Hit> {
     let shape = Shape::of(value.as_bytes());
     if !shape.has(TRIGGER) {
-        return None;
+        return base64_path(value);
     }
     let mut best = if shape.has(COLON) {
         wrapper(value)
@@ -57,7 +57,73 @@ pub fn scan(value: &str) -> Option<Hit> {
             return best;
         }
     }
-    stronger(best, climb_and_target(value, shape))
+    let best = stronger(best, climb_and_target(value, shape));
+    if best.is_some() {
+        return best;
+    }
+    base64_path(value)
+}
+
+/// A path sent in base64, for an application that decodes it before opening the file
+/// (`include(base64_decode($_GET['f']))`): `Li4vZXRjL3Bhc3N3ZA==` is `../etc/passwd`. Only a
+/// value that is base64 from end to end and whose first letters encode `/`, `.`, a drive
+/// (`C:`) or `php:` is decoded, and only printable text is read.
+pub(super) fn base64_path(value: &str) -> Option<Hit> {
+    let b = value.as_bytes();
+    let lead = matches!(
+        b,
+        [b'L', ..] | [b'Q' | b'Y', b'z', ..] | [b'c', b'G', b'h', b'w', ..]
+    );
+    if !lead || b.len() < 8 || b.len() > 1024 {
+        return None;
+    }
+    let body = b
+        .strip_suffix(b"==")
+        .or_else(|| b.strip_suffix(b"="))
+        .unwrap_or(b);
+    if !body
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_'))
+    {
+        return None;
+    }
+    let decoded = base64_decode(body)?;
+    if !decoded.iter().all(|c| (0x20..0x7f).contains(c)) {
+        return None;
+    }
+    let text = std::str::from_utf8(&decoded).ok()?;
+    let found = scan(text).filter(|h| h.level == 1)?;
+    Some(Hit {
+        level: found.level,
+        rule: "base64-path",
+        evidence: 0..value.len(),
+    })
+}
+
+/// Standard or URL-safe base64 without padding; `None` for a length no encoder writes.
+fn base64_decode(b: &[u8]) -> Option<Vec<u8>> {
+    if b.len() % 4 == 1 {
+        return None;
+    }
+    let sextet = |c: u8| -> u32 {
+        u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            _ => 63,
+        })
+    };
+    let mut out = Vec::with_capacity(b.len() / 4 * 3 + 2);
+    for chunk in b.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (k, &c)| n | sextet(c) << (18 - 6 * k));
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
 }
 
 /// What [`scan`] needs to know about a value before the work starts, found in one pass for a
