@@ -28,7 +28,9 @@
 //!    (`%c0%ae` is `.`, `%c0%af` is `/`, `%e0%80%ae` is `.`), the lax overlong form that some old
 //!    decoders accept (`%c0` directly before an ASCII byte, as in `%c0%2e`, is dropped) and the
 //!    Unicode look-alikes that Windows "best fit" and NFKC turn into ASCII (fullwidth forms
-//!    U+FF01 to U+FF5E, so `．` is `.` and `ａ` is `a`; U+2215 `∕` is `/`; U+2216 `∖` is `\`).
+//!    U+FF01 to U+FF5E, so `．` is `.` and `ａ` is `a`; U+2215 `∕` is `/`; U+2216 `∖` and
+//!    U+FE68 `﹨` are `\`; the dot leaders U+2024 `․` and U+2025 `‥` are `.` and `..`, U+FE52
+//!    `﹒` is `.`; the Roman numerals U+2160 to U+217F are letters, so `ⅽ` is `c`).
 //!    Whatever a decoding produces can form a new escape with what follows (`%252e` becomes
 //!    `%2e`, which becomes `.`), and that is decoded too, until nothing changes.
 //! 2. **NUL.** The path ends at the first NUL byte (`%00`, `%u0000`, `%c0%80`).
@@ -420,13 +422,21 @@ fn is_canonical(b: &[u8]) -> bool {
     seen & LOOK_ALIKE_LEAD == 0 || !has_look_alike(b)
 }
 
-/// True when `b` holds a fullwidth form (`EF BC xx`, `EF BD xx`), `∕` (`E2 88 95`) or `∖`
-/// (`E2 88 96`).
+/// True when `b` holds a look-alike that [`confusable_tail`] reads: a fullwidth form (`EF BC
+/// xx`, `EF BD xx`), `∕` or `∖` (`E2 88 95`, `E2 88 96`), a dot leader (`E2 80 A4`, `E2 80 A5`),
+/// a small full stop or reverse solidus (`EF B9 92`, `EF B9 A8`), or a Roman numeral (`E2 85
+/// A0`..`BF`).
 pub(crate) fn has_look_alike(b: &[u8]) -> bool {
     memchr::memchr2_iter(0xEF, 0xE2, b).any(|at| {
         matches!(
             b.get(at..),
-            Some([0xEF, 0xBC | 0xBD, ..] | [0xE2, 0x88, 0x95 | 0x96, ..])
+            Some(
+                [0xEF, 0xBC | 0xBD, ..]
+                    | [0xEF, 0xB9, 0x92 | 0xA8, ..]
+                    | [0xE2, 0x88, 0x95 | 0x96, ..]
+                    | [0xE2, 0x80, 0xA4 | 0xA5, ..]
+                    | [0xE2, 0x85, 0xA0..=0xBF, ..]
+            )
         )
     })
 }
@@ -596,10 +606,16 @@ fn reduce_tail(out: &mut Vec<u8>, depth: &mut Vec<u8>, flags: &mut PathFlags) ->
         if let Some(ascii) = confusable_tail(out) {
             let d = pop_tail(out, depth, 3);
             *flags |= PathFlags::CONFUSABLE;
-            if ascii == b'/' || ascii == b'\\' {
+            if ascii == b"/" || ascii == b"\\" {
                 *flags |= PathFlags::ENCODED_SLASH;
             }
-            return Some(Produced::byte(ascii, d));
+            let mut bytes = [0; 4];
+            bytes[..ascii.len()].copy_from_slice(ascii);
+            return Some(Produced {
+                bytes,
+                len: ascii.len(),
+                depth: d,
+            });
         }
         return None;
     }
@@ -645,20 +661,44 @@ fn overlong_tail(out: &[u8]) -> Option<(usize, u32)> {
     None
 }
 
-/// A look-alike of an ASCII character at the end of `out`: a fullwidth form (U+FF01..U+FF5E)
-/// or `∕` (U+2215) / `∖` (U+2216). Returns the ASCII byte it stands for.
-fn confusable_tail(out: &[u8]) -> Option<u8> {
+/// A look-alike of ASCII at the end of `out`, as NFKC and Windows "best fit" read it: a
+/// fullwidth form (U+FF01..U+FF5E), `∕` (U+2215) and `∖` (U+2216), the dot leaders `․` and `‥`
+/// (U+2024, U+2025), the small `﹒` and `﹨` (U+FE52, U+FE68), and the Roman numerals
+/// (U+2160..U+217F: `ⅽ` is `c`, `ⅷ` is `viii`). Returns the ASCII text it stands for.
+fn confusable_tail(out: &[u8]) -> Option<&'static [u8]> {
+    // Every ASCII byte as a one-byte slice, for the fullwidth forms.
+    const ASCII: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            t[i] = i as u8;
+            i += 1;
+        }
+        t
+    };
+    const ROMAN: [&[u8]; 16] = [
+        b"i", b"ii", b"iii", b"iv", b"v", b"vi", b"vii", b"viii", b"ix", b"x", b"xi", b"xii", b"l",
+        b"c", b"d", b"m",
+    ];
+    const ROMAN_UPPER: [&[u8]; 16] = [
+        b"I", b"II", b"III", b"IV", b"V", b"VI", b"VII", b"VIII", b"IX", b"X", b"XI", b"XII", b"L",
+        b"C", b"D", b"M",
+    ];
     match out {
         [.., 0xEF, b1 @ (0xBC | 0xBD), b2] => {
             let cp = 0xF000 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-            if (0xFF01..=0xFF5E).contains(&cp) {
-                u8::try_from(cp - 0xFEE0).ok()
-            } else {
-                None
-            }
+            let ascii = usize::try_from(cp.checked_sub(0xFEE0)?).ok()?;
+            (0xFF01..=0xFF5E)
+                .contains(&cp)
+                .then(|| &ASCII[ascii..=ascii])
         }
-        [.., 0xE2, 0x88, 0x95] => Some(b'/'),
-        [.., 0xE2, 0x88, 0x96] => Some(b'\\'),
+        [.., 0xE2, 0x88, 0x95] => Some(b"/"),
+        [.., 0xE2, 0x88, 0x96] => Some(b"\\"),
+        [.., 0xE2, 0x80, 0xA4] | [.., 0xEF, 0xB9, 0x92] => Some(b"."),
+        [.., 0xE2, 0x80, 0xA5] => Some(b".."),
+        [.., 0xEF, 0xB9, 0xA8] => Some(b"\\"),
+        [.., 0xE2, 0x85, b2 @ 0xA0..=0xAF] => Some(ROMAN_UPPER[usize::from(b2 - 0xA0)]),
+        [.., 0xE2, 0x85, b2 @ 0xB0..=0xBF] => Some(ROMAN[usize::from(b2 - 0xB0)]),
         _ => None,
     }
 }
@@ -814,6 +854,26 @@ mod tests {
         assert_eq!(n("/%c0%a561dmin").0, "/admin");
         // A fullwidth `％` does too.
         assert_eq!(n("/\u{FF05}61dmin").0, "/admin");
+    }
+
+    #[test]
+    fn dot_leaders_small_forms_and_roman_numerals_read_as_ascii() {
+        // `‥／‥／ｅｔⅽ／ｐａｓｓｗⅾ` (NFKC: `../../etc/passwd`), percent-encoded.
+        let raw = "/x/y/%e2%80%a5%ef%bc%8f%e2%80%a5%ef%bc%8f%ef%bd%85%ef%bd%94%e2%85%bd%ef%bc%8f\
+                   %ef%bd%90%ef%bd%81%ef%bd%93%ef%bd%93%ef%bd%97%e2%85%be";
+        let (path, flags) = n(raw);
+        assert_eq!(path, "/etc/passwd");
+        assert!(flags.contains(PathFlags::CONFUSABLE));
+        assert_eq!(
+            n("/a\u{FE68}\u{2024}\u{2024}\u{FE68}b\u{FE52}\u{2167}").0,
+            "/b.VIII"
+        );
+        for raw in ["/\u{2025}", "/a\u{FE68}b", "/\u{217F}"] {
+            assert!(
+                !is_canonical(raw.as_bytes()),
+                "{raw:?} passed the fast scan"
+            );
+        }
     }
 
     #[test]
