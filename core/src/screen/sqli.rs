@@ -1390,7 +1390,7 @@ fn after_breakout(r: &[Tok], cut: &[bool], start: usize, b: &[u8], quoted: bool)
                 && b[r[0].s].is_ascii_alphabetic()
                 && r.len() > 1
                 // `6Or/Vq4` in a base64 token: a binary operator with nothing on its left.
-                && !(r[1].k == K::Op && !matches!(b[r[1].s], b'-' | b'+' | b'~' | b'!')) =>
+                && (r[1].k != K::Op || matches!(b[r[1].s], b'-' | b'+' | b'~' | b'!')) =>
         {
             hit(1, "number-keyword", ev(1))
         }

@@ -43,9 +43,8 @@ pub fn walk<'a>(body: &'a [u8], mut f: impl FnMut(XmlPart, &'a [u8], Cow<'a, str
         } else if rest.starts_with(b"<?") {
             memchr::memmem::find(&rest[2..], b"?>").map(|p| lt + 2 + p + 2)
         } else if rest.starts_with(b"<!") {
-            declaration_end(body, lt).map(|e| {
+            declaration_end(body, lt).inspect(|&e| {
                 f(XmlPart::Doctype, b"!DOCTYPE", utf8(&body[lt..e]));
-                e
             })
         } else if rest.starts_with(b"</") {
             open.pop();
