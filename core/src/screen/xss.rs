@@ -444,6 +444,18 @@ const NAMED: &[(&[u8], u8)] = &[
     (b"gt", b'>'),
 ];
 
+/// The character reference at the start of `s` (which starts with `&`), as [`entity`] reads
+/// it, appended to `out`; returns the bytes it took, `None` when it is none.
+pub(super) fn decode_entity(s: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+    let (used, dec) = entity(s)?;
+    match dec {
+        Dec::None => {}
+        Dec::Byte(b) => out.push(b),
+        Dec::Char(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+    }
+    Some(used)
+}
+
 /// `&...` at the start of `s`: numeric (`&#106;`, `&#x6a`, `&#0000106`) or named (`&lt`,
 /// `&colon;`, `&Tab;`), the `;` optional as legacy browsers allow.
 fn entity(s: &[u8]) -> Option<(usize, Dec)> {
